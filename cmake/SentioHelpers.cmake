@@ -1,0 +1,12 @@
+# sentio_test(NAME SOURCES... LIBS ...): a GoogleTest binary registered with CTest.
+include(GoogleTest)
+function(sentio_test name)
+  cmake_parse_arguments(T "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
+  target_compile_definitions(${name} PRIVATE SENTIO_SOURCE_DIR="${PROJECT_SOURCE_DIR}" SENTIO_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  if(NOT T_LABELS)
+    set(T_LABELS unit)
+  endif()
+  gtest_discover_tests(${name} PROPERTIES LABELS "${T_LABELS}" DISCOVERY_TIMEOUT 60)
+endfunction()

@@ -1,0 +1,60 @@
+// Classifier: the one interface every model kind implements (lexicon, linear, later
+// transformer and llm). Implementations are immutable after load and safe to call
+// from many threads at once; per-call scratch lives in the implementation (thread_local
+// or stack), never behind a global lock.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "core/types.h"
+
+namespace sentio::models {
+
+struct ModelInfo {
+  std::string name;          // "sentiment", "emotion", "lexicon"
+  std::string version;       // "3" (name@version is reported as model_version)
+  std::string kind;          // "lexicon" | "linear" | "transformer" | "llm"
+  std::string task;          // "sentiment" | "emotion" | ...
+  std::vector<std::string> labels;
+  bool multi_label = false;
+  std::string metrics_json;  // metrics recorded at training time ("{}" if none)
+  std::string path;          // where it was loaded from
+
+  std::string model_version() const { return name + "@" + version; }
+};
+
+struct PredictOptions {
+  bool explain = false;
+  int explain_top_k = 8;
+};
+
+class Classifier {
+ public:
+  virtual ~Classifier() = default;
+  virtual const ModelInfo& info() const = 0;
+
+  // Fills out[i] for texts[i]; out.size() == texts.size(). Never fails on odd text.
+  virtual void PredictBatch(std::span<const std::string_view> texts, std::span<Prediction> out,
+                            const PredictOptions& opts = {}) const = 0;
+
+  Prediction Predict(std::string_view text, const PredictOptions& opts = {}) const {
+    Prediction p;
+    PredictBatch({&text, 1}, {&p, 1}, opts);
+    return p;
+  }
+};
+
+// Loads a model directory (model.json decides the kind) or a shipped model by name
+// ("sentiment", "emotion", "lexicon"). Shipped models (share/models/<name>/ in the repo)
+// are searched in, in order: $SENTIO_MODELS_DIR, <exe dir>/../share/sentio/models,
+// <source dir>/share/models (compiled in), ./share/models. "lexicon" is built in.
+Result<std::unique_ptr<Classifier>> LoadClassifier(std::string_view name_or_dir);
+// Where LoadClassifier looks for name `name`; first existing directory, or error listing all tried.
+Result<std::string> ResolveModelDir(std::string_view name_or_dir);
+
+}  // namespace sentio::models
