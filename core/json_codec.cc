@@ -1,0 +1,98 @@
+#include "core/json_codec.h"
+
+#include "core/clock.h"
+
+namespace sentio {
+namespace json = boost::json;
+
+namespace {
+
+json::object ScoresToJson(const std::vector<std::pair<std::string, float>>& scores) {
+  json::object o;
+  o.reserve(scores.size());
+  for (const auto& [k, v] : scores) o.emplace(k, static_cast<double>(v));
+  return o;
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> SplitModelVersion(const std::string& mv) {
+  auto at = mv.rfind('@');
+  if (at == std::string::npos) return {mv, ""};
+  return {mv.substr(0, at), mv.substr(at + 1)};
+}
+
+json::object PredictionToJson(const Prediction& p, bool with_explanation) {
+  json::object o;
+  o["label"] = p.label;
+  o["score"] = static_cast<double>(p.score);
+  o["scores"] = ScoresToJson(p.scores);
+  if (!p.labels_over_threshold.empty()) {
+    json::array a;
+    for (const auto& l : p.labels_over_threshold) a.emplace_back(l);
+    o["labels"] = std::move(a);
+  }
+  if (with_explanation && !p.explanation.empty()) {
+    json::array a;
+    for (const auto& [tok, w] : p.explanation) a.emplace_back(json::object{{"token", tok}, {"weight", w}});
+    o["explanation"] = std::move(a);
+  }
+  return o;
+}
+
+json::object AnalysisToPredictJson(const Analysis& a, bool explain) {
+  json::object o = PredictionToJson(a.sentiment, explain);
+  if (!a.emotion.label.empty()) {
+    json::object e = PredictionToJson(a.emotion, false);
+    e["model_version"] = a.emotion.model_version;
+    o["emotion"] = std::move(e);
+  }
+  o["model_version"] = a.sentiment.model_version;
+  return o;
+}
+
+json::object PostRecordToJson(const PostRecord& r) {
+  const Post& p = r.post;
+  json::object o;
+  o["post_id"] = p.post_id;
+  o["source"] = p.source;
+  o["content"] = p.content;
+  o["author"] = p.author;
+  o["created_at"] = format_iso8601(p.created_at);
+  o["video_id"] = p.video_id.empty() ? json::value(nullptr) : json::value(p.video_id);
+  o["url"] = p.url.empty() ? json::value(nullptr) : json::value(p.url);
+  if (!p.meta_json.empty()) {
+    boost::system::error_code ec;
+    json::value meta = json::parse(p.meta_json, ec);
+    o["meta"] = ec ? json::value(nullptr) : std::move(meta);
+  } else {
+    o["meta"] = nullptr;
+  }
+  if (!r.analysed) {
+    o["sentiment"] = nullptr;
+    return o;
+  }
+  const Analysis& a = r.analysis;
+  json::object s;
+  s["label"] = a.sentiment.label;
+  s["confidence"] = static_cast<double>(a.sentiment.score);
+  s["scores"] = ScoresToJson(a.sentiment.scores);
+  if (!a.emotion.label.empty()) {
+    s["emotion"] = a.emotion.label;
+    s["emotion_confidence"] = static_cast<double>(a.emotion.score);
+    s["emotion_scores"] = ScoresToJson(a.emotion.scores);
+  } else {
+    s["emotion"] = nullptr;
+    s["emotion_confidence"] = nullptr;
+  }
+  auto [name, version] = SplitModelVersion(a.sentiment.model_version);
+  s["model_name"] = name;
+  s["model_version"] = version;
+  s["analyzed_at"] = format_iso8601(a.analyzed_at);
+  o["sentiment"] = std::move(s);
+  return o;
+}
+
+void AppendJson(std::string& out, const json::value& v) { out += json::serialize(v); }
+
+}  // namespace sentio

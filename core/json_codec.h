@@ -1,0 +1,30 @@
+// Domain types <-> JSON, in the shapes of docs/API.md. One place, used by the REST
+// handlers, the WebSocket events and `sentio analyze`.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include "core/status.h"
+#include "core/types.h"
+
+namespace sentio {
+
+// {"label","score","scores":{...}} (+ "explanation":[{"token","weight"}] when asked and present)
+boost::json::object PredictionToJson(const Prediction& p, bool with_explanation);
+
+// The /api/predict single-text shape: {"label","score","scores","emotion":{...}|absent,
+// "model_version","explanation"?}.
+boost::json::object AnalysisToPredictJson(const Analysis& a, bool explain);
+
+// The post item of API.md: {"post_id","source","content","author","created_at","video_id",
+// "url","meta","sentiment": {"label","confidence","scores","emotion","emotion_confidence",
+// "emotion_scores","model_name","model_version","analyzed_at"} | null}.
+boost::json::object PostRecordToJson(const PostRecord& r);
+
+// Serialises a JSON value compactly (boost::json::serialize) into `out` (appends).
+void AppendJson(std::string& out, const boost::json::value& v);
+
+// Splits "name@version" (no '@' -> version "").
+std::pair<std::string, std::string> SplitModelVersion(const std::string& mv);
+
+}  // namespace sentio
