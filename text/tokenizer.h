@@ -1,6 +1,44 @@
 // Social-text tokenizer: UTF-8 safe, typed tokens, negation scope and emphasis flags.
 // Designed for the hot loop: Tokenize() reuses the caller's TokenizedText buffers,
 // so steady-state tokenisation allocates nothing per token.
+//
+// NORMALISATION RULES (token texts; trained models depend on them, do not change casually):
+//  1. Input longer than max_input_bytes is truncated at a code-point boundary. Invalid UTF-8
+//     (bad/truncated/overlong sequences, surrogates, lone continuation bytes) -> U+FFFD.
+//  2. Pre-decoding: HTML entities &amp; &lt; &gt; &quot; &apos; &#39; &nbsp; &#NNN; &#xHH;
+//     and literal \uXXXX escapes (surrogate pairs \ud83d\ude00 combined; lone surrogates
+//     -> U+FFFD). Quotes ’ ‘ ʼ ′ -> ', “ ” „ -> ", … -> "...", fullwidth ASCII
+//     (U+FF01..FF5E) -> ASCII, Unicode spaces -> space.
+//  3. kWord: a run of letters/digits/marks/'_' with internal apostrophes and hyphens
+//     ("don't", "well-being" stay ONE token; contractions are NOT split: "don't" is a
+//     negator token itself, flagged kNegator). Lowercased; non-ASCII words are NFKC
+//     normalised + case-folded by utf8proc ("Ｇｏｏｄ" -> "good", "Straße" -> "strasse").
+//     A letter repeated 3+ times is cut to 2 ("soooo" -> "soo", "loooove" -> "loove") and
+//     the token gets kElongated. CJK ideographs are one token each.
+//     kAllCaps: the original word had no lowercase letter, >= 1 uppercase letter and
+//     >= 2 code points ("GREAT", "OMG", "I'M"; not "I").
+//  4. kNumber: digits with internal . , : separators ("42", "3.5", "1,000", "12:30"), kept
+//     as typed. Digits followed directly by letters form a word ("2nd", "10pm").
+//  5. kUrl "<url>": http://, https://, www. (case-insensitive) up to whitespace, trailing
+//     .,;:!?)]}'" excluded.  kMention "<user>": '@' + [A-Za-z0-9_]+.
+//     kHashtag "#" + normalised word ("#Happy" -> "#happy").
+//  6. kEmoticon: from a fixed ASCII table (":)", ":-(", ":D", "xD", "<3", ":'(", ";)", ...),
+//     kept as typed (case kept); a repeated last char is absorbed (":)))" -> ":)", flag
+//     kElongated). An emoticon ending in a letter/digit must not be followed by one.
+//  7. kEmoji: one emoji sequence (Extended_Pictographic base + skin-tone modifiers + ZWJ
+//     chains, regional-indicator flag pairs, keycaps "1️⃣", tag sequences) as its UTF-8
+//     bytes with variation selectors U+FE0E/U+FE0F removed. Repeated emoji are separate tokens.
+//  8. kPunct: other punctuation/symbols, one token per run of the same character, text =
+//     the character repeated min(run, 3) times ("..." for "....."), Token::run = full run
+//     length. Runs mixing '!' and '?' give one token per same-char sub-run; every '!'/'?'
+//     token of a run of length >= 2 gets kEmphasis ("!!!", "?!").
+//  9. Negation: negators are VADER's list (not, no, never, cannot, nothing, none, nor,
+//     without, ... and every word ending in "n't" or in VADER's apostrophe-less forms
+//     "dont", "cant", ...). The next `negation_window` non-punctuation tokens get kNegated;
+//     the scope ends early at . , ; : ! ? ... and at the word "but". A negator inside a scope
+//     starts a new scope (and is itself marked kNegated).
+// 10. TokenizedText::any_caps_differential: at least one, but not all, of the non-punctuation
+//     tokens are kAllCaps (VADER's "cap differential").
 #pragma once
 
 #include <cstdint>
@@ -27,7 +65,7 @@ enum TokenFlags : std::uint16_t {
   kAllCaps = 1 << 1,     // the original word was ALL CAPS (length >= 2)
   kElongated = 1 << 2,   // had a letter repeated 3+ times
   kEmphasis = 1 << 3,    // repeated "!" / "?" run
-  kNegator = 1 << 4,     // the token is itself a negator ("not", "never", "n't")
+  kNegator = 1 << 4,     // the token is itself a negator ("not", "never", "don't")
 };
 
 struct Token {
@@ -36,6 +74,11 @@ struct Token {
   std::uint32_t offset;  // into TokenizedText::norm
   std::uint32_t length;
   std::uint32_t source_offset;  // byte offset in the original input (for explanations)
+  // Added: byte length of the token in the original input (source_offset + source_length).
+  std::uint32_t source_length = 0;
+  // Added: for kPunct, how many times the character was repeated in the input ("!!!!" -> 4);
+  // 1 for every other token.
+  std::uint32_t run = 1;
 };
 
 // Output buffers, reused across calls (clear() keeps capacity).
@@ -72,5 +115,8 @@ class Tokenizer {
  private:
   TokenizerOptions opts_;
 };
+
+// True if `word` (a normalised, lowercased token text) is a negator in the sense of rule 9.
+bool IsNegatorWord(std::string_view word) noexcept;
 
 }  // namespace sentio::text

@@ -1,0 +1,296 @@
+#include "app/analyze_cmd.h"
+
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "core/json_writer.h"
+#include "models/classifier.h"
+#include "sources/file_reader.h"
+
+namespace sentio::app {
+namespace {
+
+struct AnalyzeOptions {
+  std::string model = "sentiment";
+  std::string emotion_model = "emotion";
+  std::string format = "auto";
+  std::string field;
+  std::string id_field;
+  bool explain = false;
+  bool skip_bad = false;
+  int threads = 0;
+  int chunk = 512;
+  std::vector<std::string> files;
+};
+
+struct Models {
+  std::unique_ptr<models::Classifier> sentiment;
+  std::unique_ptr<models::Classifier> emotion;
+};
+
+// A chunk of consecutive records: classified and serialised by one worker.
+struct Chunk {
+  std::vector<sources::Record> records;
+  std::string out;
+  bool done = false;
+};
+
+// Per-thread scratch reused across chunks.
+struct Scratch {
+  std::vector<std::string_view> views;
+  std::vector<Prediction> sent, emo;
+};
+
+void AppendPrediction(std::string& out, const Prediction& p, bool explain) {
+  out += "\"label\":";
+  AppendJsonString(out, p.label);
+  out += ",\"score\":";
+  AppendJsonNumber(out, p.score);
+  out += ",\"scores\":{";
+  for (std::size_t k = 0; k < p.scores.size(); ++k) {
+    if (k) out += ',';
+    AppendJsonString(out, p.scores[k].first);
+    out += ':';
+    AppendJsonNumber(out, p.scores[k].second);
+  }
+  out += '}';
+  if (!p.labels_over_threshold.empty()) {
+    out += ",\"labels\":[";
+    for (std::size_t k = 0; k < p.labels_over_threshold.size(); ++k) {
+      if (k) out += ',';
+      AppendJsonString(out, p.labels_over_threshold[k]);
+    }
+    out += ']';
+  }
+  if (explain) {
+    out += ",\"explanation\":[";
+    for (std::size_t k = 0; k < p.explanation.size(); ++k) {
+      if (k) out += ',';
+      out += "{\"token\":";
+      AppendJsonString(out, p.explanation[k].first);
+      out += ",\"weight\":";
+      AppendJsonNumber(out, p.explanation[k].second);
+      out += '}';
+    }
+    out += ']';
+  }
+}
+
+void Process(const Models& m, const AnalyzeOptions& o, Chunk& c, Scratch& s) {
+  const std::size_t n = c.records.size();
+  s.views.resize(n);
+  for (std::size_t i = 0; i < n; ++i) s.views[i] = c.records[i].text;
+  s.sent.resize(n);
+  models::PredictOptions po;
+  po.explain = o.explain;
+  m.sentiment->PredictBatch(s.views, s.sent, po);
+  if (m.emotion) {
+    s.emo.resize(n);
+    models::PredictOptions eo;
+    m.emotion->PredictBatch(s.views, s.emo, eo);
+  }
+  c.out.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    c.out += '{';
+    if (c.records[i].has_id) {
+      c.out += "\"id\":";
+      AppendJsonString(c.out, c.records[i].id);
+      c.out += ',';
+    }
+    AppendPrediction(c.out, s.sent[i], o.explain);
+    if (m.emotion) {
+      c.out += ",\"emotion\":{";
+      AppendPrediction(c.out, s.emo[i], false);
+      c.out += '}';
+    }
+    c.out += ",\"model_version\":";
+    AppendJsonString(c.out, s.sent[i].model_version);
+    c.out += "}\n";
+  }
+}
+
+// Reads the next chunk of records across all inputs. Returns false at end of input.
+// On a malformed row: with --skip-bad, warn and continue; else set `error` and stop.
+class InputStream {
+ public:
+  InputStream(const AnalyzeOptions& o) : o_(o), files_(o.files.empty() ? std::vector<std::string>{"-"} : o.files) {}
+
+  bool Fill(Chunk& c, std::string& error) {
+    c.records.clear();
+    while (c.records.size() < static_cast<std::size_t>(o_.chunk)) {
+      if (!reader_) {
+        if (next_file_ >= files_.size()) break;
+        const std::string& path = files_[next_file_++];
+        auto fmt = sources::ParseInputFormat(o_.format, path);
+        if (!fmt.ok()) {
+          error = fmt.status().message();
+          return false;
+        }
+        sources::ReaderOptions ro;
+        ro.format = *fmt;
+        ro.field = o_.field;
+        ro.id_field = o_.id_field;
+        auto r = sources::RecordReader::Open(path, ro);
+        if (!r.ok()) {
+          error = r.status().message();
+          return false;
+        }
+        reader_ = std::move(*r);
+      }
+      c.records.emplace_back();
+      auto got = reader_->Next(c.records.back());
+      if (!got.ok()) {
+        c.records.pop_back();
+        if (o_.skip_bad) {
+          std::fprintf(stderr, "warning: skipped %s\n", got.status().message().c_str());
+          ++skipped_;
+          continue;
+        }
+        error = got.status().message();
+        return !c.records.empty();
+      }
+      if (!*got) {
+        c.records.pop_back();
+        reader_.reset();
+      }
+    }
+    return !c.records.empty();
+  }
+  std::size_t skipped() const { return skipped_; }
+
+ private:
+  const AnalyzeOptions& o_;
+  std::vector<std::string> files_;
+  std::size_t next_file_ = 0;
+  std::unique_ptr<sources::RecordReader> reader_;
+  std::size_t skipped_ = 0;
+};
+
+int RunAnalyze(const AnalyzeOptions& o) {
+  Models m;
+  auto s = models::LoadClassifier(o.model);
+  if (!s.ok()) {
+    std::fprintf(stderr, "error: cannot load model '%s': %s\n", o.model.c_str(), s.status().message().c_str());
+    return 2;
+  }
+  m.sentiment = std::move(*s);
+  if (o.emotion_model != "none" && !o.emotion_model.empty()) {
+    auto e = models::LoadClassifier(o.emotion_model);
+    if (!e.ok()) {
+      std::fprintf(stderr, "error: cannot load emotion model '%s': %s\n", o.emotion_model.c_str(),
+                   e.status().message().c_str());
+      return 2;
+    }
+    m.emotion = std::move(*e);
+  }
+  std::setvbuf(stdout, nullptr, _IOFBF, 1 << 20);
+  InputStream in(o);
+  std::string error;
+  int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+
+  if (threads == 1) {
+    Chunk c;
+    Scratch sc;
+    while (in.Fill(c, error)) {
+      Process(m, o, c, sc);
+      std::fwrite(c.out.data(), 1, c.out.size(), stdout);
+      if (!error.empty()) break;
+    }
+  } else {
+    // Reader (this thread) -> workers -> writer, order kept by the `ordered` queue.
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<std::shared_ptr<Chunk>> work, ordered;
+    bool input_done = false;
+    const std::size_t max_in_flight = static_cast<std::size_t>(threads) * 4;
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t)
+      workers.emplace_back([&] {
+        Scratch sc;
+        for (;;) {
+          std::shared_ptr<Chunk> c;
+          {
+            std::unique_lock lk(mu);
+            cv.wait(lk, [&] { return input_done || !work.empty(); });
+            if (work.empty()) return;
+            c = work.front();
+            work.pop_front();
+          }
+          Process(m, o, *c, sc);
+          {
+            std::lock_guard lk(mu);
+            c->done = true;
+          }
+          cv.notify_all();
+        }
+      });
+    std::thread writer([&] {
+      for (;;) {
+        std::shared_ptr<Chunk> c;
+        {
+          std::unique_lock lk(mu);
+          cv.wait(lk, [&] { return (!ordered.empty() && ordered.front()->done) || (input_done && ordered.empty()); });
+          if (ordered.empty()) return;
+          c = ordered.front();
+          ordered.pop_front();
+        }
+        cv.notify_all();
+        std::fwrite(c->out.data(), 1, c->out.size(), stdout);
+      }
+    });
+    for (;;) {
+      auto c = std::make_shared<Chunk>();
+      bool more = in.Fill(*c, error);
+      if (!more) break;
+      {
+        std::unique_lock lk(mu);
+        cv.wait(lk, [&] { return ordered.size() < max_in_flight; });
+        work.push_back(c);
+        ordered.push_back(c);
+      }
+      cv.notify_all();
+      if (!error.empty()) break;
+    }
+    {
+      std::lock_guard lk(mu);
+      input_done = true;
+    }
+    cv.notify_all();
+    for (auto& w : workers) w.join();
+    writer.join();
+  }
+  std::fflush(stdout);
+  if (!error.empty()) {
+    std::fprintf(stderr, "error: %s (use --skip-bad to skip malformed rows)\n", error.c_str());
+    return 1;
+  }
+  if (in.skipped()) std::fprintf(stderr, "skipped %zu malformed rows\n", in.skipped());
+  return 0;
+}
+
+}  // namespace
+
+void RegisterAnalyzeCommand(CLI::App& app) {
+  auto o = std::make_shared<AnalyzeOptions>();
+  auto* cmd = app.add_subcommand("analyze", "Classify texts (stdin or files) -> one JSON object per input, in order");
+  cmd->add_option("files", o->files, "Input files (plain lines, JSONL or CSV with a header); none or '-' = stdin");
+  cmd->add_option("--model", o->model, "Sentiment model: a shipped name (sentiment, lexicon) or a model directory")
+      ->envname("SENTIO_MODEL")->capture_default_str();
+  cmd->add_option("--emotion-model", o->emotion_model, "Emotion model name or directory, or 'none'")
+      ->envname("SENTIO_EMOTION_MODEL")->capture_default_str();
+  cmd->add_option("--format", o->format, "Input format: auto|text|jsonl|csv (auto = by file extension)")
+      ->check(CLI::IsMember({"auto", "text", "jsonl", "csv"}))->capture_default_str();
+  cmd->add_option("--field", o->field, "Text field of JSONL/CSV input (default: content, text or comment)");
+  cmd->add_option("--id-field", o->id_field, "Id field copied to the output (default: id or post_id)");
+  cmd->add_flag("--explain", o->explain, "Add the top contributing tokens with their weights");
+  cmd->add_flag("--skip-bad", o->skip_bad, "Skip malformed rows (with a warning) instead of stopping");
+  cmd->add_option("-j,--threads", o->threads, "Worker threads (0 = all cores)")->check(CLI::Range(0, 256))->capture_default_str();
+  cmd->add_option("--chunk", o->chunk, "Records per work unit")->check(CLI::Range(1, 1 << 20))->capture_default_str();
+  cmd->callback([o] { throw CLI::RuntimeError(RunAnalyze(*o)); });
+}
+
+}  // namespace sentio::app

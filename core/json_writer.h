@@ -1,0 +1,35 @@
+// Minimal append-only JSON writing for hot paths (sentio analyze, exports), where building
+// a boost::json tree per record would dominate the cost. Output is compact, valid JSON.
+#pragma once
+
+#include <charconv>
+#include <string>
+#include <string_view>
+
+namespace sentio {
+
+// Appends `s` as a JSON string literal (quotes included). Invalid UTF-8 bytes are
+// replaced by U+FFFD so the output is always valid JSON.
+void AppendJsonString(std::string& out, std::string_view s);
+
+// Appends a number with up to `decimals` fractional digits (trailing zeros trimmed).
+inline void AppendJsonNumber(std::string& out, double v, int decimals = 4) {
+  char buf[64];
+  if (!(v == v) || v > 1e300 || v < -1e300) {  // NaN/inf are not JSON
+    out += "null";
+    return;
+  }
+  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
+  char* end = r.ptr;
+  if (decimals > 0) {
+    while (end > buf && end[-1] == '0') --end;
+    if (end > buf && end[-1] == '.') --end;
+  }
+  if (end - buf == 2 && buf[0] == '-' && buf[1] == '0') {  // "-0"
+    out += '0';
+    return;
+  }
+  out.append(buf, static_cast<std::size_t>(end - buf));
+}
+
+}  // namespace sentio

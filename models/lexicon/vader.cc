@@ -1,0 +1,394 @@
+// VADER scoring. The rules mirror npm vader-sentiment 1.1.3 (src/vaderSentiment.js)
+// function by function; comments name the JS function each block reproduces.
+#include "models/lexicon/vader.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cctype>
+#include <cstring>
+#include <string>
+
+#include "models/lexicon/lexicon_data.h"
+#include "text/hashing.h"
+
+namespace sentio::models {
+namespace {
+
+constexpr double kBIncr = 0.293;
+constexpr double kBDecr = -0.293;
+constexpr double kCIncr = 0.733;
+constexpr double kNScalar = -0.74;
+
+// Flat open-addressing map string -> float over static (never freed) key storage.
+class FlatMap {
+ public:
+  void Build(const std::vector<std::pair<std::string_view, float>>& entries) {
+    std::size_t cap = 16;
+    while (cap < entries.size() * 2) cap <<= 1;
+    slots_.assign(cap, Slot{});
+    mask_ = cap - 1;
+    for (const auto& [k, v] : entries) {
+      const std::uint64_t h = text::Fnv1a64(k);
+      std::size_t i = h & mask_;
+      while (slots_[i].used && slots_[i].key != k) i = (i + 1) & mask_;
+      slots_[i] = Slot{h, k, v, true};
+    }
+    size_ = 0;
+    for (const auto& s : slots_) size_ += s.used;
+  }
+  const float* Find(std::string_view k) const {
+    if (slots_.empty()) return nullptr;
+    const std::uint64_t h = text::Fnv1a64(k);
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (!s.used) return nullptr;
+      if (s.hash == h && s.key == k) return &s.value;
+    }
+  }
+  std::size_t size() const { return size_; }
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::string_view key;
+    float value = 0;
+    bool used = false;
+  };
+  std::vector<Slot> slots_;
+  std::size_t mask_ = 0;
+  std::size_t size_ = 0;
+};
+
+constexpr std::pair<std::string_view, double> kBoosters[] = {
+    {"absolutely", kBIncr},  {"amazingly", kBIncr},   {"awfully", kBIncr},      {"completely", kBIncr},
+    {"considerably", kBIncr}, {"decidedly", kBIncr},  {"deeply", kBIncr},       {"effing", kBIncr},
+    {"enormously", kBIncr},  {"entirely", kBIncr},    {"especially", kBIncr},   {"exceptionally", kBIncr},
+    {"extremely", kBIncr},   {"fabulously", kBIncr},  {"flipping", kBIncr},     {"flippin", kBIncr},
+    {"fricking", kBIncr},    {"frickin", kBIncr},     {"frigging", kBIncr},     {"friggin", kBIncr},
+    {"fully", kBIncr},       {"fucking", kBIncr},     {"greatly", kBIncr},      {"hella", kBIncr},
+    {"highly", kBIncr},      {"hugely", kBIncr},      {"incredibly", kBIncr},   {"intensely", kBIncr},
+    {"majorly", kBIncr},     {"more", kBIncr},        {"most", kBIncr},         {"particularly", kBIncr},
+    {"purely", kBIncr},      {"quite", kBIncr},       {"really", kBIncr},       {"remarkably", kBIncr},
+    {"so", kBIncr},          {"substantially", kBIncr}, {"thoroughly", kBIncr}, {"totally", kBIncr},
+    {"tremendously", kBIncr}, {"uber", kBIncr},       {"unbelievably", kBIncr}, {"unusually", kBIncr},
+    {"utterly", kBIncr},     {"very", kBIncr},        {"almost", kBDecr},       {"barely", kBDecr},
+    {"hardly", kBDecr},      {"just enough", kBDecr}, {"kind of", kBDecr},      {"kinda", kBDecr},
+    {"kindof", kBDecr},      {"kind-of", kBDecr},     {"less", kBDecr},         {"little", kBDecr},
+    {"marginally", kBDecr},  {"occasionally", kBDecr}, {"partly", kBDecr},      {"scarcely", kBDecr},
+    {"slightly", kBDecr},    {"somewhat", kBDecr},    {"sort of", kBDecr},      {"sorta", kBDecr},
+    {"sortof", kBDecr},      {"sort-of", kBDecr},
+};
+
+struct Idiom {
+  std::string_view words[3];
+  int n;
+  double valence;
+};
+constexpr Idiom kIdioms[] = {
+    {{"the", "shit"}, 2, 3},          {{"the", "bomb"}, 2, 3},        {{"bad", "ass"}, 2, 1.5},
+    {{"yeah", "right"}, 2, -2},       {{"cut", "the", "mustard"}, 3, 2}, {{"kiss", "of", "death"}, 3, -1.5},
+    {{"hand", "to", "mouth"}, 3, -2},
+};
+
+// One VADER "word" (JS words_and_emoticons entry).
+struct Word {
+  std::string_view text;  // lowercased
+  const float* valence;   // lexicon/emoji valence or nullptr ("not in LEXICON")
+  bool upper;             // is_upper_python(original)
+  bool negator;           // negated([word])
+  double booster;         // BOOSTER_DICT value (0 if none)
+  std::uint32_t token;    // index into TokenizedText::tokens
+};
+
+struct ScoreScratch {
+  std::vector<Word> words;
+  std::vector<double> sentiments;
+  text::TokenizedText tokens;
+};
+
+ScoreScratch& Scratch() {
+  thread_local ScoreScratch s;
+  return s;
+}
+
+}  // namespace
+
+struct VaderLexicon::Impl {
+  FlatMap lex;
+  FlatMap emoji;
+  FlatMap boosters;
+  std::vector<std::pair<std::string_view, float>> booster_entries;
+  text::Tokenizer tokenizer;
+
+  // Valence of a token text. Elongated words ("goood", "loove") are retried with letter
+  // runs cut to 2 and then to 1 ("good", "love").
+  const float* Lookup(std::string_view t, bool elongated, char* buf) const {
+    if (const float* v = lex.Find(t)) return v;
+    if (!elongated) return nullptr;
+    return RetryDeElongated(t, buf, [&](std::string_view x) { return lex.Find(x); });
+  }
+  double Booster(std::string_view w, bool elongated = false) const {
+    if (const float* v = boosters.Find(w)) return *v;
+    if (!elongated) return 0.0;
+    char buf[64];
+    const float* v = RetryDeElongated(w, buf, [&](std::string_view x) { return boosters.Find(x); });
+    return v ? static_cast<double>(*v) : 0.0;
+  }
+  template <typename F>
+  static const float* RetryDeElongated(std::string_view t, char* buf, F&& find) {
+    if (t.size() > 64) return nullptr;
+    for (std::size_t keep : {2u, 1u}) {
+      std::size_t n = 0, run = 0;
+      for (std::size_t i = 0; i < t.size(); ++i) {
+        run = (i > 0 && t[i] == t[i - 1]) ? run + 1 : 1;
+        if (run <= keep) buf[n++] = t[i];
+      }
+      if (n == t.size()) continue;
+      if (const float* v = find(std::string_view(buf, n))) return v;
+    }
+    return nullptr;
+  }
+  const float* LookupEmoji(std::string_view t) const {
+    if (const float* v = emoji.Find(t)) return v;
+    // ZWJ sequences / skin tones: fall back to the first code point.
+    const auto b = static_cast<unsigned char>(t.empty() ? 0 : t[0]);
+    const std::size_t len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+    if (len < t.size()) return emoji.Find(t.substr(0, len));
+    return nullptr;
+  }
+};
+
+VaderLexicon::VaderLexicon(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+VaderLexicon::~VaderLexicon() = default;
+
+Result<std::shared_ptr<const VaderLexicon>> VaderLexicon::LoadBuiltin() {
+  auto impl = std::make_unique<Impl>();
+  std::vector<std::pair<std::string_view, float>> entries;
+  entries.reserve(lexicon_data::kVaderLexiconSize);
+  for (std::size_t i = 0; i < lexicon_data::kVaderLexiconSize; ++i)
+    entries.emplace_back(lexicon_data::kVaderLexicon[i].token, lexicon_data::kVaderLexicon[i].valence);
+  impl->lex.Build(entries);
+  entries.clear();
+  for (std::size_t i = 0; i < lexicon_data::kEmojiTableSize; ++i)
+    entries.emplace_back(lexicon_data::kEmojiTable[i].token, lexicon_data::kEmojiTable[i].valence);
+  impl->emoji.Build(entries);
+  entries.clear();
+  for (const auto& [k, v] : kBoosters) entries.emplace_back(k, static_cast<float>(v));
+  impl->boosters.Build(entries);
+  if (impl->lex.size() < 7000 || impl->emoji.size() < 500)
+    return DataLoss("embedded VADER lexicon looks truncated (" + std::to_string(impl->lex.size()) +
+                    " words, " + std::to_string(impl->emoji.size()) + " emoji)");
+  return std::shared_ptr<const VaderLexicon>(new VaderLexicon(std::move(impl)));
+}
+
+std::size_t VaderLexicon::lexicon_size() const { return impl_->lex.size(); }
+std::size_t VaderLexicon::emoji_size() const { return impl_->emoji.size(); }
+
+float VaderLexicon::Valence(std::string_view token) const {
+  char buf[64];
+  if (const float* v = impl_->Lookup(token, true, buf)) return *v;
+  if (!token.empty() && token[0] == '#') {
+    if (const float* v = impl_->Lookup(token.substr(1), true, buf)) return *v;
+  }
+  if (const float* v = impl_->LookupEmoji(token)) return *v;
+  return 0.f;
+}
+
+VaderScores VaderLexicon::ScoreText(std::string_view text) const {
+  ScoreScratch& s = Scratch();
+  impl_->tokenizer.Tokenize(text, s.tokens);
+  return ScoreExplained(s.tokens, nullptr);
+}
+
+VaderScores VaderLexicon::Score(const text::TokenizedText& tokens) const { return ScoreExplained(tokens, nullptr); }
+
+VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
+                                         std::vector<std::pair<std::string, float>>* explain) const {
+  using text::TokenType;
+  const Impl& im = *impl_;
+  ScoreScratch& s = Scratch();
+  auto& words = s.words;
+  words.clear();
+
+  // SentiText.get_words_and_emoticons: tokens longer than one character, punctuation
+  // excluded; plus the '!' / '?' counts of amplify_ep / amplify_qm.
+  std::size_t ep = 0, qm = 0;
+  char buf[64];
+  for (std::size_t i = 0; i < tt.tokens.size(); ++i) {
+    const text::Token& t = tt.tokens[i];
+    const std::string_view txt = tt.text(t);
+    if (t.type == TokenType::kPunct) {
+      if (txt[0] == '!') ep += t.run;
+      else if (txt[0] == '?') qm += t.run;
+      continue;
+    }
+    Word w{txt, nullptr, (t.flags & text::kAllCaps) != 0, false, 0.0, static_cast<std::uint32_t>(i)};
+    switch (t.type) {
+      case TokenType::kWord:
+        if (t.source_length <= 1 && txt.size() <= 1) continue;  // JS drops 1-char tokens
+        w.valence = im.Lookup(txt, (t.flags & text::kElongated) != 0, buf);
+        w.negator = (t.flags & text::kNegator) && txt != "no";  // "no" is not in VADER's NEGATE
+        w.booster = im.Booster(txt, (t.flags & text::kElongated) != 0);
+        break;
+      case TokenType::kHashtag:
+        w.valence = im.Lookup(txt.substr(1), (t.flags & text::kElongated) != 0, buf);
+        break;
+      case TokenType::kEmoticon: {
+        // is_upper_python(":D") is true in VADER: letters present and all upper case.
+        bool up = false, low = false;
+        for (char ch : txt) {
+          up |= ch >= 'A' && ch <= 'Z';
+          low |= ch >= 'a' && ch <= 'z';
+        }
+        w.upper = up && !low;
+        w.valence = im.lex.Find(txt);
+        if (!w.valence) {
+          std::size_t n = std::min<std::size_t>(txt.size(), sizeof(buf));
+          for (std::size_t k = 0; k < n; ++k) buf[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(txt[k])));
+          w.valence = im.lex.Find({buf, n});
+        }
+        break;
+      }
+      case TokenType::kEmoji:
+        w.valence = im.LookupEmoji(txt);
+        break;
+      case TokenType::kNumber:
+        if (txt.size() <= 1) continue;
+        break;
+      default:  // url, mention: neutral words
+        break;
+    }
+    words.push_back(w);
+  }
+
+  // allcap_differential over the VADER words.
+  std::size_t caps = 0;
+  for (const Word& w : words) caps += w.upper;
+  const bool cap_diff = caps > 0 && caps < words.size();
+
+  auto is = [&](std::size_t i, std::string_view v) { return words[i].text == v; };
+  auto scalar_inc_dec = [&](const Word& w, double valence) {
+    double scalar = w.booster;
+    if (scalar != 0) {
+      if (valence < 0) scalar *= -1;
+      if (cap_diff && w.upper) scalar += valence > 0 ? kCIncr : -kCIncr;
+    }
+    return scalar;
+  };
+  auto match_phrase = [&](std::ptrdiff_t start, const Idiom& id) {
+    if (start < 0 || start + id.n > static_cast<std::ptrdiff_t>(words.size())) return false;
+    for (int k = 0; k < id.n; ++k)
+      if (words[static_cast<std::size_t>(start + k)].text != id.words[k]) return false;
+    return true;
+  };
+  auto idiom_at = [&](std::ptrdiff_t start, int n) -> const Idiom* {
+    for (const Idiom& id : kIdioms)
+      if (id.n == n && match_phrase(start, id)) return &id;
+    return nullptr;
+  };
+  auto booster_bigram = [&](std::ptrdiff_t start) {
+    if (start < 0 || start + 2 > static_cast<std::ptrdiff_t>(words.size())) return false;
+    const std::string_view a = words[static_cast<std::size_t>(start)].text;
+    const std::string_view b = words[static_cast<std::size_t>(start + 1)].text;
+    return (a == "kind" && b == "of") || (a == "sort" && b == "of") || (a == "just" && b == "enough");
+  };
+
+  auto& sentiments = s.sentiments;
+  sentiments.clear();
+  const std::size_t n = words.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    // polarity_scores: "kind of" and booster words carry no valence themselves.
+    if ((i + 1 < n && is(i, "kind") && is(i + 1, "of")) || words[i].booster != 0) {
+      sentiments.push_back(0);
+      continue;
+    }
+    // sentiment_valence
+    double valence = 0;
+    if (words[i].valence) {
+      valence = *words[i].valence;
+      if (words[i].upper && cap_diff) valence += valence > 0 ? kCIncr : -kCIncr;
+      for (std::size_t start_i = 0; start_i < 3; ++start_i) {
+        if (i > start_i && words[i - (start_i + 1)].valence == nullptr) {
+          double sc = scalar_inc_dec(words[i - (start_i + 1)], valence);
+          if (start_i == 1 && sc != 0) sc *= 0.95;
+          else if (start_i == 2 && sc != 0) sc *= 0.9;
+          valence += sc;
+          // never_check
+          if (start_i == 0) {
+            if (words[i - 1].negator) valence *= kNScalar;
+          } else if (start_i == 1) {
+            if (is(i - 2, "never") && (is(i - 1, "so") || is(i - 1, "this"))) valence *= 1.5;
+            else if (words[i - 2].negator) valence *= kNScalar;
+          } else {
+            if ((is(i - 3, "never") && (is(i - 2, "so") || is(i - 2, "this"))) || is(i - 1, "so") ||
+                is(i - 1, "this"))
+              valence *= 1.25;
+            else if (words[i - 3].negator) valence *= kNScalar;
+            // idioms_check
+            const auto ii = static_cast<std::ptrdiff_t>(i);
+            const Idiom* id = nullptr;
+            if ((id = idiom_at(ii - 1, 2)) || (id = idiom_at(ii - 2, 3)) || (id = idiom_at(ii - 2, 2)) ||
+                (id = idiom_at(ii - 3, 3)) || (id = idiom_at(ii - 3, 2)))
+              valence = id->valence;
+            if (i + 1 < n && (id = idiom_at(ii, 2))) valence = id->valence;
+            if (i + 2 < n && (id = idiom_at(ii, 3))) valence = id->valence;
+            if (booster_bigram(ii - 3) || booster_bigram(ii - 2)) valence += kBDecr;
+          }
+        }
+      }
+      // least_check
+      const bool least_prev = i > 0 && is(i - 1, "least") && im.lex.Find("least") == nullptr;
+      if (least_prev && i > 1) {
+        if (!is(i - 2, "at") && !is(i - 2, "very")) valence *= kNScalar;
+      } else if (least_prev) {
+        valence *= kNScalar;
+      }
+    }
+    sentiments.push_back(valence);
+  }
+
+  // but_check
+  for (std::size_t b = 0; b < n; ++b) {
+    if (is(b, "but")) {
+      for (std::size_t i = 0; i < n; ++i) {
+        if (i < b) sentiments[i] *= 0.5;
+        else if (i > b) sentiments[i] *= 1.5;
+      }
+      break;
+    }
+  }
+
+  if (explain) {
+    explain->clear();
+    for (std::size_t i = 0; i < n; ++i)
+      if (sentiments[i] != 0) explain->emplace_back(std::string(words[i].text), static_cast<float>(sentiments[i]));
+  }
+
+  // score_valence
+  VaderScores out;
+  if (n == 0) return out;
+  double sum = 0;
+  for (double v : sentiments) sum += v;
+  const double ep_amp = static_cast<double>(std::min<std::size_t>(ep, 4)) * 0.292;
+  const double qm_amp = qm > 1 ? (qm <= 3 ? static_cast<double>(qm) * 0.18 : 0.96) : 0.0;
+  const double punct = ep_amp + qm_amp;
+  if (sum > 0) sum += punct;
+  else if (sum < 0) sum -= punct;
+  out.compound = std::clamp(sum / std::sqrt(sum * sum + 15.0), -1.0, 1.0);
+
+  double pos_sum = 0, neg_sum = 0, neu_count = 0;
+  for (double v : sentiments) {
+    if (v > 0) pos_sum += v + 1;
+    else if (v < 0) neg_sum += v - 1;
+    else neu_count += 1;
+  }
+  if (pos_sum > std::fabs(neg_sum)) pos_sum += punct;
+  else if (pos_sum < std::fabs(neg_sum)) neg_sum -= punct;
+  const double total = pos_sum + std::fabs(neg_sum) + neu_count;
+  out.pos = std::fabs(pos_sum / total);
+  out.neg = std::fabs(neg_sum / total);
+  out.neu = std::fabs(neu_count / total);
+  return out;
+}
+
+}  // namespace sentio::models

@@ -1,0 +1,126 @@
+#include "models/linear/features.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "models/linear/hash.h"
+
+namespace sentio::models::linear {
+namespace {
+
+using text::Token;
+using text::TokenType;
+
+constexpr std::uint64_t kNegSalt = 0x4e45475f4e454721ULL;    // "NEG_"
+constexpr std::uint64_t kCharSeed = 0x6368617267726d73ULL;   // char n-grams
+constexpr std::uint64_t kFlagSeed = 0x666c616773212121ULL;   // per-text flags
+constexpr std::uint64_t kLexSeed = 0x6c6578696373636fULL;    // lexicon bins
+
+struct Sink {
+  std::uint32_t* out;
+  FeatureOrigin* origin;
+  std::uint32_t buckets;
+  std::size_t n = 0;
+  [[gnu::always_inline]] inline bool Push(std::uint64_t h, std::uint32_t token, bool bigram = false) {
+    if (n >= kMaxFeatures) [[unlikely]] return false;
+    out[n] = Reduce(h, buckets);
+    if (origin) origin[n] = {token, bigram};
+    ++n;
+    return true;
+  }
+};
+
+// Char n-grams of "<word>" (text::ForEachCharNgram), salted so they never share a bucket
+// pattern with whole words.
+void CharNgrams(std::string_view w, const FeatureConfig& cfg, std::uint32_t token, Sink& sink) {
+  text::ForEachCharNgram(w, static_cast<int>(cfg.minn), static_cast<int>(cfg.maxn),
+                         [&](std::uint64_t h) { sink.Push(h ^ kCharSeed, token); });
+}
+
+inline int Bin(float v, float lo, float hi, int nbins) {
+  const float t = (v - lo) / (hi - lo);
+  int b = static_cast<int>(std::floor(t * static_cast<float>(nbins)));
+  return std::clamp(b, 0, nbins - 1);
+}
+
+}  // namespace
+
+void ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig& cfg,
+                     const LexiconScores* lex, std::vector<std::uint32_t>& out,
+                     std::vector<FeatureOrigin>* origin) {
+  out.resize(kMaxFeatures);
+  if (origin) origin->resize(kMaxFeatures);
+  const std::size_t n = ExtractFeatures(tok, cfg, lex, out.data(), origin ? origin->data() : nullptr);
+  out.resize(n);
+  if (origin) origin->resize(n);
+}
+
+std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig& cfg,
+                            const LexiconScores* lex, std::uint32_t* out, FeatureOrigin* origin) {
+  Sink sink{out, origin, cfg.buckets == 0 ? 1u : cfg.buckets};
+  bool any_caps = false, any_elong = false, any_emph = false, any_neg = false;
+  std::uint64_t prev = 0;
+  bool have_prev = false;
+  const std::size_t nt = tok.tokens.size();
+  for (std::size_t i = 0; i < nt; ++i) {
+    const Token& t = tok.tokens[i];
+    const std::string_view s = tok.text(t);
+    const auto ti = static_cast<std::uint32_t>(i);
+    std::uint64_t h = HashBytes(s);
+    if (cfg.flag_features) {
+      if ((t.flags & text::kNegated) && t.type == TokenType::kWord) {
+        h = HashCombine(h, kNegSalt);
+        any_neg = true;
+      }
+      any_caps |= (t.flags & text::kAllCaps) != 0;
+      any_elong |= (t.flags & text::kElongated) != 0;
+      any_emph |= (t.flags & text::kEmphasis) != 0;
+    }
+    if (!sink.Push(h, ti)) break;
+    if (t.type == TokenType::kHashtag && s.size() > 1) {
+      if (!sink.Push(HashBytes(s.substr(1)), ti)) break;
+    }
+    if (cfg.word_ngrams >= 2 && have_prev) {
+      if (!sink.Push(HashCombine(prev, h), ti - 1, true)) break;
+    }
+    prev = h;
+    have_prev = true;
+    if (cfg.maxn > 0 && t.type == TokenType::kWord && s.size() > 1) {
+      CharNgrams(s, cfg, ti, sink);
+    }
+  }
+  if (cfg.flag_features) {
+    static constexpr std::uint64_t kCaps = HashBytes("<caps>", kFlagSeed);
+    static constexpr std::uint64_t kElong = HashBytes("<elong>", kFlagSeed);
+    static constexpr std::uint64_t kEmph = HashBytes("<emph>", kFlagSeed);
+    static constexpr std::uint64_t kNeg = HashBytes("<neg>", kFlagSeed);
+    if (any_caps) sink.Push(kCaps, kNoToken);
+    if (any_elong) sink.Push(kElong, kNoToken);
+    if (any_emph) sink.Push(kEmph, kNoToken);
+    if (any_neg) sink.Push(kNeg, kNoToken);
+  }
+  if (cfg.lexicon_features && lex != nullptr) {
+    // Compound in 10 bins; pos and neg shares in 5 bins; joint sign of compound.
+    const int cb = Bin(lex->compound, -1.f, 1.f, 10);
+    const int pb = Bin(lex->pos, 0.f, 1.f, 5);
+    const int nb = Bin(lex->neg, 0.f, 1.f, 5);
+    static constexpr std::uint64_t kLexC = HashBytes("<lex_c>", kLexSeed);
+    static constexpr std::uint64_t kLexP = HashBytes("<lex_p>", kLexSeed);
+    static constexpr std::uint64_t kLexN = HashBytes("<lex_n>", kLexSeed);
+    sink.Push(HashCombine(kLexC, static_cast<std::uint64_t>(cb)), kNoToken);
+    sink.Push(HashCombine(kLexP, static_cast<std::uint64_t>(pb)), kNoToken);
+    sink.Push(HashCombine(kLexN, static_cast<std::uint64_t>(nb)), kNoToken);
+  }
+  return sink.n;
+}
+
+std::string DescribeFeatures(const FeatureConfig& cfg) {
+  std::string s = "words";
+  if (cfg.word_ngrams >= 2) s += "+bigrams";
+  if (cfg.maxn > 0) s += "+char" + std::to_string(cfg.minn) + "-" + std::to_string(cfg.maxn);
+  if (cfg.flag_features) s += "+flags";
+  if (cfg.lexicon_features) s += "+lexicon";
+  return s;
+}
+
+}  // namespace sentio::models::linear

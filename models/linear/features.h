@@ -1,0 +1,67 @@
+// Feature extraction for the linear model: typed tokens -> hashed bucket ids.
+//
+// Features (all hashed with models/linear/hash.h into `buckets` rows):
+//   - word unigrams (words, hashtags, emoji, emoticons, "<url>", "<user>", punctuation);
+//     a word inside a negation scope becomes "NEG_word" (its own feature);
+//     a hashtag "#happy" also emits the word "happy";
+//   - word bigrams of consecutive tokens (word_ngrams >= 2), built from the unigram hashes;
+//   - optional char n-grams of words with boundary markers ("<go", "goo", "ood", "od>")
+//     for minn <= n <= maxn code points (off when maxn == 0; they cost time per text);
+//   - optional flag features: "<caps>", "<elong>", "<emph>", "<neg>" once per text;
+//   - optional lexicon features: VADER compound / pos / neg bins (see LexiconBins).
+// The same function runs in training and inference, so the two cannot drift apart.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "text/tokenizer.h"
+
+namespace sentio::models::linear {
+
+struct FeatureConfig {
+  std::uint32_t buckets = 1u << 20;  // rows of the weight table
+  std::uint32_t word_ngrams = 2;     // 1 = unigrams only, 2 = + bigrams
+  std::uint32_t minn = 0;            // char n-gram sizes in code points (maxn == 0: off)
+  std::uint32_t maxn = 0;
+  bool flag_features = true;         // NEG_ marking + per-text caps/elongation/emphasis flags
+  bool lexicon_features = false;     // VADER score bins
+
+  bool operator==(const FeatureConfig&) const = default;
+};
+
+// Lexicon scores of one text (VADER semantics: compound in [-1, 1], pos/neu/neg shares).
+struct LexiconScores {
+  float compound = 0.f;
+  float pos = 0.f;
+  float neu = 0.f;
+  float neg = 0.f;
+};
+
+// Where each feature came from, for explanations: token index, or kNoToken for per-text
+// features. Bigrams are attributed to both their tokens (second = first + 1).
+inline constexpr std::uint32_t kNoToken = 0xffffffffu;
+struct FeatureOrigin {
+  std::uint32_t token = kNoToken;
+  bool bigram = false;
+};
+
+// Hard cap on features per text (keeps int32 accumulators exact and time bounded).
+inline constexpr std::size_t kMaxFeatures = 16384;
+
+// Appends the bucket ids of `tok` to `out` (cleared first). `lex` is used only when
+// cfg.lexicon_features (nullptr there: no lexicon features). `origin`, when non-null, gets
+// one entry per feature. Allocates nothing once the buffers have grown.
+void ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig& cfg,
+                     const LexiconScores* lex, std::vector<std::uint32_t>& out,
+                     std::vector<FeatureOrigin>* origin = nullptr);
+// The hot-path form: writes at most kMaxFeatures ids into `out` (and origins into `origin`
+// when non-null) and returns how many.
+std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig& cfg,
+                            const LexiconScores* lex, std::uint32_t* out, FeatureOrigin* origin);
+
+// Human-readable description for model.json / logs, e.g. "words+bigrams+char2-4+flags".
+std::string DescribeFeatures(const FeatureConfig& cfg);
+
+}  // namespace sentio::models::linear

@@ -1,0 +1,481 @@
+#include "models/linear/linear_model.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <boost/json.hpp>
+
+namespace sentio::models::linear {
+namespace json = boost::json;
+
+struct LinearModel::Scratch {
+  text::TokenizedText tok;
+  std::vector<std::uint32_t> feats;   // kMaxFeatures slots; the first n_feats are valid
+  std::vector<FeatureOrigin> origin;  // same, when explaining
+  std::size_t n_feats = 0;
+  std::vector<float> token_weight;
+  std::vector<std::uint32_t> order;
+  std::array<float, 64> z{};
+  std::array<float, 64> p{};
+};
+
+namespace {
+
+constexpr std::size_t kMaxStackLabels = 64;
+
+
+// Sums quantised rows: acc[d] = sum_f q[f * D + d], D fixed at compile time where it pays.
+template <typename T, int D>
+void AccumulateFixed(const T* q, const std::uint32_t* f, std::size_t n, std::int32_t* acc) {
+  std::int32_t a[D] = {};
+  constexpr std::size_t kAhead = 8;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + kAhead < n) __builtin_prefetch(q + static_cast<std::size_t>(f[i + kAhead]) * D);
+    const T* row = q + static_cast<std::size_t>(f[i]) * D;
+    for (int d = 0; d < D; ++d) a[d] += row[d];
+  }
+  for (int d = 0; d < D; ++d) acc[d] = a[d];
+}
+
+template <typename T>
+void Accumulate(const T* q, std::uint32_t dims, const std::uint32_t* f, std::size_t n,
+                std::int32_t* acc) {
+  switch (dims) {
+    case 4: return AccumulateFixed<T, 4>(q, f, n, acc);
+    case 8: return AccumulateFixed<T, 8>(q, f, n, acc);
+    case 12: return AccumulateFixed<T, 12>(q, f, n, acc);
+    case 16: return AccumulateFixed<T, 16>(q, f, n, acc);
+    default: break;
+  }
+  std::fill(acc, acc + dims, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const T* row = q + static_cast<std::size_t>(f[i]) * dims;
+    for (std::uint32_t d = 0; d < dims; ++d) acc[d] += row[d];
+  }
+}
+
+std::string ReadFile(const std::string& path, Status* st) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) {
+    *st = IoError(path + ": cannot open");
+    return {};
+  }
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+json::value ParseOr(const std::string& text, json::value fallback) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec) return fallback;
+  return v;
+}
+
+Result<FeatureConfig> ParseFeatures(const json::object& o, const std::string& file) {
+  FeatureConfig c;
+  try {
+    c.buckets = static_cast<std::uint32_t>(o.at("buckets").to_number<std::int64_t>());
+    c.word_ngrams = static_cast<std::uint32_t>(o.at("word_ngrams").to_number<std::int64_t>());
+    c.minn = static_cast<std::uint32_t>(o.at("minn").to_number<std::int64_t>());
+    c.maxn = static_cast<std::uint32_t>(o.at("maxn").to_number<std::int64_t>());
+    c.flag_features = o.at("flag_features").as_bool();
+    c.lexicon_features = o.at("lexicon_features").as_bool();
+  } catch (const std::exception& e) {
+    return DataLoss(file + ": bad \"features\" object: " + e.what());
+  }
+  return c;
+}
+
+json::object FeaturesToJson(const FeatureConfig& c, DType dtype) {
+  json::object o;
+  o["buckets"] = c.buckets;
+  o["word_ngrams"] = c.word_ngrams;
+  o["minn"] = c.minn;
+  o["maxn"] = c.maxn;
+  o["flag_features"] = c.flag_features;
+  o["lexicon_features"] = c.lexicon_features;
+  o["dtype"] = dtype == DType::kInt8 ? "int8" : "int16";
+  o["description"] = DescribeFeatures(c);
+  return o;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<LinearModel>> LinearModel::FromFloat(LinearModelMeta meta,
+                                                            const FeatureConfig& cfg, DType dtype,
+                                                            std::span<const float> weights,
+                                                            std::span<const float> bias,
+                                                            Calibration calib) {
+  const auto L = static_cast<std::uint32_t>(meta.labels.size());
+  if (L == 0) return InvalidArgument("model has no labels");
+  if (cfg.buckets == 0) return InvalidArgument("buckets must be > 0");
+  if (weights.size() != static_cast<std::size_t>(cfg.buckets) * L || bias.size() != L) {
+    return InvalidArgument("weights/bias size does not match buckets x labels");
+  }
+  std::unique_ptr<LinearModel> m(new LinearModel());
+  m->meta_ = std::move(meta);
+  WeightsData& w = m->weights_;
+  w.n_labels = L;
+  w.dims = PaddedDims(L);
+  w.dtype = dtype;
+  w.features = cfg;
+  w.scale.assign(w.dims, 1.f);
+  w.bias.assign(w.dims, 0.f);
+  const float qmax = dtype == DType::kInt8 ? 127.f : 32767.f;
+  for (std::uint32_t c = 0; c < L; ++c) {
+    float mx = 0.f;
+    for (std::size_t b = 0; b < cfg.buckets; ++b) mx = std::max(mx, std::fabs(weights[b * L + c]));
+    w.scale[c] = mx > 0.f ? mx / qmax : 1.f;
+    w.bias[c] = bias[c];
+  }
+  const std::size_t cells = static_cast<std::size_t>(cfg.buckets) * w.dims;
+  if (dtype == DType::kInt8) {
+    w.q8.assign(cells, 0);
+  } else {
+    w.q16.assign(cells, 0);
+  }
+  for (std::size_t b = 0; b < cfg.buckets; ++b) {
+    for (std::uint32_t c = 0; c < L; ++c) {
+      const float q = std::nearbyint(weights[b * L + c] / w.scale[c]);
+      const float cq = std::clamp(q, -qmax, qmax);
+      if (dtype == DType::kInt8) {
+        w.q8[b * w.dims + c] = static_cast<std::int8_t>(cq);
+      } else {
+        w.q16[b * w.dims + c] = static_cast<std::int16_t>(cq);
+      }
+    }
+  }
+  m->calib_ = std::move(calib);
+  SENTIO_RETURN_IF_ERROR(m->Init());
+  return m;
+}
+
+Status LinearModel::Init() {
+  const std::size_t L = meta_.labels.size();
+  if (L > kMaxStackLabels) return InvalidArgument("too many labels (max 64)");
+  if (calib_.logit_adjust.empty()) calib_.logit_adjust.assign(L, 0.f);
+  if (calib_.thresholds.empty()) calib_.thresholds.assign(L, 0.5f);
+  if (calib_.logit_adjust.size() != L || calib_.thresholds.size() != L) {
+    return DataLoss("calibration has " + std::to_string(calib_.logit_adjust.size()) + "/" +
+                    std::to_string(calib_.thresholds.size()) + " entries for " +
+                    std::to_string(L) + " labels");
+  }
+  if (!(calib_.temperature > 0.f) || !std::isfinite(calib_.temperature)) {
+    return DataLoss("temperature must be > 0");
+  }
+  info_.name = meta_.name;
+  info_.version = meta_.version;
+  info_.kind = "linear";
+  info_.task = meta_.task;
+  info_.labels = meta_.labels;
+  info_.multi_label = meta_.multi_label;
+  info_.metrics_json = meta_.metrics_json;
+  if (weights_.features.lexicon_features) {
+    lexicon_ = MakeVaderFeaturizer();
+    if (!lexicon_) return Unavailable("model uses lexicon features but no lexicon is built in");
+  }
+  return Status::Ok();
+}
+
+Status LinearModel::set_calibration(Calibration c) {
+  Calibration old = calib_;
+  calib_ = std::move(c);
+  Status st = Init();
+  if (!st.ok()) calib_ = std::move(old);
+  return st;
+}
+
+void LinearModel::set_metrics_json(std::string m) {
+  meta_.metrics_json = std::move(m);
+  info_.metrics_json = meta_.metrics_json;
+}
+
+namespace {
+
+// Per-thread cache of tokenisations (and lexicon scores) by batch slot, shared by every
+// LinearModel used on this thread. `sentio analyze` and the predict service run the
+// sentiment model and then the emotion model over the same batch: the second model finds
+// each text already tokenised (a memcmp instead of a Tokenize + VADER pass). A slot is
+// reused only when its stored text is byte-identical, so stale entries can never leak.
+// All linear models tokenise with default TokenizerOptions and the built-in VADER lexicon,
+// which is what makes the cached results interchangeable.
+struct TokenSlot {
+  std::string text;
+  text::TokenizedText tok;
+  LexiconScores lex;
+  bool valid = false;
+  bool have_lex = false;
+};
+constexpr std::size_t kMaxSlots = 1024;
+constexpr std::size_t kNoSlot = static_cast<std::size_t>(-1);
+thread_local std::vector<TokenSlot> t_slots;
+
+}  // namespace
+
+const text::TokenizedText& LinearModel::Logits(std::string_view text, std::size_t slot_index, Scratch& s,
+                                               bool want_origin, float* z) const {
+  TokenSlot* slot = nullptr;
+  if (slot_index < kMaxSlots) {
+    if (t_slots.size() <= slot_index) t_slots.resize(slot_index + 1);
+    slot = &t_slots[slot_index];
+  }
+  const text::TokenizedText* tok;
+  if (slot && slot->valid && std::string_view(slot->text) == text) {
+    tok = &slot->tok;
+  } else if (slot) {
+    tokenizer_.Tokenize(text, slot->tok);
+    slot->text.assign(text);
+    slot->valid = true;
+    slot->have_lex = false;
+    tok = &slot->tok;
+  } else {
+    tokenizer_.Tokenize(text, s.tok);
+    tok = &s.tok;
+  }
+  LexiconScores lex;
+  const LexiconScores* lexp = nullptr;
+  if (lexicon_) {
+    if (slot) {
+      if (!slot->have_lex) {
+        slot->lex = lexicon_->Score(*tok);
+        slot->have_lex = true;
+      }
+      lexp = &slot->lex;
+    } else {
+      lex = lexicon_->Score(*tok);
+      lexp = &lex;
+    }
+  }
+  if (s.feats.size() < kMaxFeatures) {
+    s.feats.resize(kMaxFeatures);
+    s.origin.resize(kMaxFeatures);
+  }
+  const std::size_t n = ExtractFeatures(*tok, weights_.features, lexp, s.feats.data(),
+                                        want_origin ? s.origin.data() : nullptr);
+  s.n_feats = n;
+  std::int32_t acc[kMaxStackLabels + 4];
+  if (weights_.dtype == DType::kInt8) {
+    Accumulate(weights_.q8.data(), weights_.dims, s.feats.data(), n, acc);
+  } else {
+    Accumulate(weights_.q16.data(), weights_.dims, s.feats.data(), n, acc);
+  }
+  const float norm = n > 0 ? 1.f / std::sqrt(static_cast<float>(n)) : 0.f;
+  for (std::uint32_t c = 0; c < weights_.n_labels; ++c) {
+    z[c] = weights_.bias[c] + weights_.scale[c] * static_cast<float>(acc[c]) * norm;
+  }
+  return *tok;
+}
+
+void LinearModel::RawLogits(std::string_view text, float* z) const {
+  thread_local Scratch s;
+  Logits(text, kNoSlot, s, false, z);
+}
+
+void LinearModel::Probabilities(const float* raw, float* p) const {
+  const std::size_t L = n_labels();
+  const float invt = 1.f / calib_.temperature;
+  if (meta_.multi_label) {
+    for (std::size_t c = 0; c < L; ++c) {
+      const float v = (raw[c] + calib_.logit_adjust[c]) * invt;
+      p[c] = 1.f / (1.f + std::exp(-v));
+    }
+    return;
+  }
+  float mx = -1e30f;
+  for (std::size_t c = 0; c < L; ++c) {
+    p[c] = (raw[c] + calib_.logit_adjust[c]) * invt;
+    mx = std::max(mx, p[c]);
+  }
+  float sum = 0.f;
+  for (std::size_t c = 0; c < L; ++c) {
+    p[c] = std::exp(p[c] - mx);
+    sum += p[c];
+  }
+  for (std::size_t c = 0; c < L; ++c) p[c] /= sum;
+}
+
+void LinearModel::PredictBatch(std::span<const std::string_view> texts, std::span<Prediction> out,
+                               const PredictOptions& opts) const {
+  thread_local Scratch s;
+  const std::size_t L = n_labels();
+  const std::string mv = info_.model_version();
+  for (std::size_t i = 0; i < texts.size() && i < out.size(); ++i) {
+    const text::TokenizedText& tok = Logits(texts[i], i, s, opts.explain, s.z.data());
+    Probabilities(s.z.data(), s.p.data());
+    std::size_t top = 0;
+    for (std::size_t c = 1; c < L; ++c) {
+      if (s.p[c] > s.p[top]) top = c;
+    }
+    Prediction& pr = out[i];
+    pr.label.assign(meta_.labels[top]);
+    pr.score = s.p[top];
+    pr.scores.resize(L);
+    for (std::size_t c = 0; c < L; ++c) {
+      pr.scores[c].first.assign(meta_.labels[c]);
+      pr.scores[c].second = s.p[c];
+    }
+    pr.model_version.assign(mv);
+    pr.labels_over_threshold.clear();
+    if (meta_.multi_label) {
+      for (std::size_t c = 0; c < L; ++c) {
+        if (s.p[c] >= calib_.thresholds[c]) pr.labels_over_threshold.push_back(meta_.labels[c]);
+      }
+    }
+    pr.explanation.clear();
+    if (opts.explain && !tok.tokens.empty()) {
+      // Contribution of each token to the top label (relative to the mean over labels for
+      // softmax models), summed over the features it takes part in.
+      s.token_weight.assign(tok.tokens.size(), 0.f);
+      const float norm = 1.f / std::sqrt(static_cast<float>(std::max<std::size_t>(1, s.n_feats)));
+      for (std::size_t k = 0; k < s.n_feats; ++k) {
+        const FeatureOrigin o = s.origin[k];
+        if (o.token == kNoToken) continue;
+        const std::size_t row = static_cast<std::size_t>(s.feats[k]) * weights_.dims;
+        auto wv = [&](std::size_t c) {
+          const float q = weights_.dtype == DType::kInt8 ? weights_.q8[row + c] : weights_.q16[row + c];
+          return q * weights_.scale[c] * norm;
+        };
+        float contrib = wv(top);
+        if (!meta_.multi_label) {
+          float mean = 0.f;
+          for (std::size_t c = 0; c < L; ++c) mean += wv(c);
+          contrib -= mean / static_cast<float>(L);
+        }
+        if (o.bigram && o.token + 1 < s.token_weight.size()) {
+          s.token_weight[o.token] += contrib * 0.5f;
+          s.token_weight[o.token + 1] += contrib * 0.5f;
+        } else if (o.token < s.token_weight.size()) {
+          s.token_weight[o.token] += contrib;
+        }
+      }
+      s.order.resize(s.token_weight.size());
+      for (std::uint32_t t = 0; t < s.order.size(); ++t) s.order[t] = t;
+      const std::size_t k = std::min<std::size_t>(static_cast<std::size_t>(std::max(0, opts.explain_top_k)),
+                                                  s.order.size());
+      std::partial_sort(s.order.begin(), s.order.begin() + static_cast<std::ptrdiff_t>(k), s.order.end(),
+                        [&](std::uint32_t a, std::uint32_t b) {
+                          const float wa = std::fabs(s.token_weight[a]), wb = std::fabs(s.token_weight[b]);
+                          return wa != wb ? wa > wb : a < b;
+                        });
+      for (std::size_t j = 0; j < k; ++j) {
+        const std::uint32_t t = s.order[j];
+        if (s.token_weight[t] == 0.f) break;
+        pr.explanation.emplace_back(std::string(tok.text(tok.tokens[t])), s.token_weight[t]);
+      }
+    }
+  }
+}
+
+Status LinearModel::Save(const std::string& dir) const {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return IoError(dir + ": cannot create directory: " + ec.message());
+  SENTIO_RETURN_IF_ERROR(WriteWeightsFile(dir + "/weights.bin", weights_));
+  json::object o;
+  o["kind"] = "linear";
+  o["format"] = "sentio-linear";
+  o["format_version"] = kWeightsFormatVersion;
+  o["name"] = meta_.name;
+  o["version"] = meta_.version;
+  o["task"] = meta_.task;
+  json::array labels;
+  for (const auto& l : meta_.labels) labels.emplace_back(l);
+  o["labels"] = std::move(labels);
+  o["multi_label"] = meta_.multi_label;
+  json::array thr, adj;
+  for (float t : calib_.thresholds) thr.emplace_back(static_cast<double>(t));
+  for (float a : calib_.logit_adjust) adj.emplace_back(static_cast<double>(a));
+  o["thresholds"] = std::move(thr);
+  o["temperature"] = static_cast<double>(calib_.temperature);
+  o["logit_adjust"] = std::move(adj);
+  o["created"] = meta_.created;
+  o["features"] = FeaturesToJson(weights_.features, weights_.dtype);
+  o["hyperparameters"] = ParseOr(meta_.hyperparameters_json, json::object{});
+  o["training_data"] = ParseOr(meta_.training_data_json, json::object{});
+  o["metrics"] = ParseOr(meta_.metrics_json, json::object{});
+  o["weights"] = "weights.bin";
+  const std::string path = dir + "/model.json";
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::trunc);
+    if (!f) return IoError(tmp + ": cannot open for writing");
+    f << json::serialize(o) << "\n";
+    if (!f) return IoError(tmp + ": write failed");
+  }
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return IoError(path + ": rename failed: " + ec.message());
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<LinearModel>> LinearModel::Load(const std::string& dir) {
+  const std::string mpath = dir + "/model.json";
+  Status st;
+  const std::string text = ReadFile(mpath, &st);
+  if (!st.ok()) return st;
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return DataLoss(mpath + ": not a JSON object (" + ec.message() + ")");
+  const json::object& o = v.as_object();
+  std::unique_ptr<LinearModel> m(new LinearModel());
+  LinearModelMeta& meta = m->meta_;
+  FeatureConfig json_features;
+  DType json_dtype = DType::kInt8;
+  try {
+    if (o.at("kind").as_string() != "linear") {
+      return DataLoss(mpath + ": kind is \"" + std::string(o.at("kind").as_string()) + "\", not \"linear\"");
+    }
+    meta.name = std::string(o.at("name").as_string());
+    meta.version = std::string(o.at("version").as_string());
+    meta.task = std::string(o.at("task").as_string());
+    for (const auto& l : o.at("labels").as_array()) meta.labels.emplace_back(l.as_string());
+    meta.multi_label = o.at("multi_label").as_bool();
+    if (auto* c = o.if_contains("created"); c && c->is_string()) meta.created = std::string(c->as_string());
+    if (auto* h = o.if_contains("hyperparameters")) meta.hyperparameters_json = json::serialize(*h);
+    if (auto* t = o.if_contains("training_data")) meta.training_data_json = json::serialize(*t);
+    if (auto* x = o.if_contains("metrics")) meta.metrics_json = json::serialize(*x);
+    if (auto* t = o.if_contains("thresholds")) {
+      for (const auto& x : t->as_array()) m->calib_.thresholds.push_back(static_cast<float>(x.to_number<double>()));
+    }
+    if (auto* a = o.if_contains("logit_adjust")) {
+      for (const auto& x : a->as_array()) m->calib_.logit_adjust.push_back(static_cast<float>(x.to_number<double>()));
+    }
+    if (auto* t = o.if_contains("temperature")) m->calib_.temperature = static_cast<float>(t->to_number<double>());
+    auto fr = ParseFeatures(o.at("features").as_object(), mpath);
+    if (!fr.ok()) return fr.status();
+    json_features = *fr;
+    if (const auto* d = o.at("features").as_object().if_contains("dtype"); d && d->is_string()) {
+      json_dtype = d->as_string() == "int16" ? DType::kInt16 : DType::kInt8;
+    }
+  } catch (const std::exception& e) {
+    return DataLoss(mpath + ": missing or mistyped field: " + e.what());
+  }
+  if (meta.labels.empty()) return DataLoss(mpath + ": \"labels\" is empty");
+  for (std::size_t i = 0; i < meta.labels.size(); ++i) {
+    for (std::size_t j = i + 1; j < meta.labels.size(); ++j) {
+      if (meta.labels[i] == meta.labels[j]) return DataLoss(mpath + ": duplicate label \"" + meta.labels[i] + "\"");
+    }
+  }
+  const std::string wpath = dir + "/weights.bin";
+  auto w = ReadWeightsFile(wpath);
+  if (!w.ok()) return w.status();
+  m->weights_ = std::move(w).value();
+  if (m->weights_.n_labels != meta.labels.size()) {
+    return DataLoss(wpath + ": has " + std::to_string(m->weights_.n_labels) + " labels but " + mpath +
+                    " lists " + std::to_string(meta.labels.size()));
+  }
+  if (!(m->weights_.features == json_features) || m->weights_.dtype != json_dtype) {
+    return DataLoss(wpath + ": feature configuration differs from " + mpath + " (" +
+                    DescribeFeatures(m->weights_.features) + " vs " + DescribeFeatures(json_features) + ")");
+  }
+  Status ist = m->Init();
+  if (!ist.ok()) return Status(ist.code(), mpath + ": " + ist.message());
+  m->info_.path = dir;
+  return m;
+}
+
+}  // namespace sentio::models::linear

@@ -1,0 +1,108 @@
+// LinearModel: a fastText-class hashed n-gram classifier with a direct linear layer
+// (one row of per-label weights per hash bucket, no hidden embedding), quantised to
+// int8/int16 with a per-label scale so the table stays a few MB and cache-friendly.
+//
+//   raw_logit[c] = bias[c] + scale[c] * sum_{f in features(text)} q[f][c] / sqrt(|features|)
+//   single-label: p = softmax((raw + logit_adjust) / temperature)
+//   multi-label:  p[c] = sigmoid((raw[c] + logit_adjust[c]) / temperature), label c is on
+//                 when p[c] >= thresholds[c] (Prediction::labels_over_threshold).
+//
+// The model is immutable once shared (PredictBatch is const and thread-safe); per-call
+// scratch (token buffers, feature ids) is thread_local, so steady-state prediction does
+// not allocate beyond what the caller's Prediction objects need.
+//
+// Directory layout: model.json (metadata, calibration, metrics) + weights.bin
+// (models/linear/weights_file.h). Load() cross-checks the two.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "models/classifier.h"
+#include "models/linear/features.h"
+#include "models/linear/weights_file.h"
+#include "text/tokenizer.h"
+
+namespace sentio::models::linear {
+
+// Computes lexicon scores for the lexicon features (VADER). Implemented over
+// models/lexicon when available; the model owns one when its features need it.
+class LexiconFeaturizer {
+ public:
+  virtual ~LexiconFeaturizer() = default;
+  virtual LexiconScores Score(const text::TokenizedText& tok) const = 0;
+};
+// The built-in VADER-backed featurizer (models/linear/lexicon_featurizer.cc).
+std::shared_ptr<const LexiconFeaturizer> MakeVaderFeaturizer();
+
+struct Calibration {
+  float temperature = 1.f;          // > 0, fitted on validation (NLL)
+  std::vector<float> logit_adjust;  // per label, added to raw logits (empty = zeros)
+  std::vector<float> thresholds;    // multi-label: per-label probability thresholds
+};
+
+// Everything model.json says besides weights and calibration.
+struct LinearModelMeta {
+  std::string name = "linear";
+  std::string version = "1";
+  std::string task = "sentiment";
+  std::vector<std::string> labels;
+  bool multi_label = false;
+  std::string created;                     // ISO-8601 UTC
+  std::string hyperparameters_json = "{}";  // JSON object text
+  std::string training_data_json = "{}";    // {"path","sha256","examples"}
+  std::string metrics_json = "{}";          // validation metrics
+};
+
+class LinearModel final : public Classifier {
+ public:
+  // Quantises float weights (row-major [buckets][n_labels], unpadded) into a model.
+  static Result<std::unique_ptr<LinearModel>> FromFloat(LinearModelMeta meta, const FeatureConfig& cfg,
+                                                        DType dtype, std::span<const float> weights,
+                                                        std::span<const float> bias,
+                                                        Calibration calib = {});
+  // Loads a model directory; every problem is reported with the file name.
+  static Result<std::unique_ptr<LinearModel>> Load(const std::string& dir);
+  // Writes model.json + weights.bin into `dir` (created if missing).
+  Status Save(const std::string& dir) const;
+
+  const ModelInfo& info() const override { return info_; }
+  void PredictBatch(std::span<const std::string_view> texts, std::span<Prediction> out,
+                    const PredictOptions& opts = {}) const override;
+
+  // Raw logits (before calibration) of one text into z[0..n_labels).
+  void RawLogits(std::string_view text, float* z) const;
+  // Calibrated probabilities from raw logits, p[0..n_labels).
+  void Probabilities(const float* raw, float* p) const;
+
+  std::size_t n_labels() const { return meta_.labels.size(); }
+  const LinearModelMeta& meta() const { return meta_; }
+  const FeatureConfig& features() const { return weights_.features; }
+  const Calibration& calibration() const { return calib_; }
+  const WeightsData& weights() const { return weights_; }
+
+  // Setters for the trainer, before the model is shared.
+  Status set_calibration(Calibration c);
+  void set_metrics_json(std::string m);
+
+ private:
+  LinearModel() = default;
+  Status Init();  // builds info_, tokenizer, lexicon after meta_/weights_/calib_ are set
+  struct Scratch;
+  // Tokenises (or reuses the thread's cached tokenisation of batch slot `slot`), extracts
+  // features into s.feats and writes raw logits; returns the tokens used.
+  const text::TokenizedText& Logits(std::string_view text, std::size_t slot, Scratch& s, bool want_origin,
+                                    float* z) const;
+
+  LinearModelMeta meta_;
+  WeightsData weights_;
+  Calibration calib_;
+  ModelInfo info_;
+  text::Tokenizer tokenizer_;
+  std::shared_ptr<const LexiconFeaturizer> lexicon_;
+};
+
+}  // namespace sentio::models::linear

@@ -1,0 +1,217 @@
+#include "models/linear/linear_model.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "text/tokenizer.h"
+
+namespace sentio::models::linear {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string TempDir(const std::string& name) {
+  auto p = fs::temp_directory_path() / ("sentio_linear_test_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(p);
+  return p.string();
+}
+
+std::unique_ptr<LinearModel> RandomModel(bool multi, DType dtype = DType::kInt8, std::uint32_t maxn = 0) {
+  LinearModelMeta meta;
+  meta.name = "toy";
+  meta.version = "7";
+  meta.labels = multi ? std::vector<std::string>{"a", "b", "c", "d", "e"}
+                      : std::vector<std::string>{"negative", "neutral", "positive"};
+  meta.multi_label = multi;
+  FeatureConfig cfg;
+  cfg.buckets = 1000;
+  cfg.minn = maxn ? 2 : 0;
+  cfg.maxn = maxn;
+  const std::size_t L = meta.labels.size();
+  std::mt19937 rng(5);
+  std::normal_distribution<float> nd(0.f, 1.f);
+  std::vector<float> w(cfg.buckets * L), b(L);
+  for (auto& x : w) x = nd(rng);
+  for (auto& x : b) x = 0.1f * nd(rng);
+  Calibration cal;
+  cal.temperature = 1.3f;
+  cal.logit_adjust.assign(L, 0.f);
+  cal.logit_adjust[0] = 0.2f;
+  cal.thresholds.assign(L, 0.4f);
+  auto m = LinearModel::FromFloat(meta, cfg, dtype, w, b, cal);
+  EXPECT_TRUE(m.ok()) << m.status().to_string();
+  return std::move(m).value();
+}
+
+const std::vector<std::string_view> kTexts = {
+    "I love this so much!", "this is the worst, I hate it", "The meeting is at 3pm", "",
+    "NOT good at all!!! 😡 #fail @bob http://x.y", "caf\xc3\xa9 \xff\xfe broken utf8", "soooo goood :)"};
+
+void ExpectSamePredictions(const Classifier& a, const Classifier& b) {
+  for (auto t : kTexts) {
+    const Prediction pa = a.Predict(t, {.explain = true}), pb = b.Predict(t, {.explain = true});
+    EXPECT_EQ(pa.label, pb.label) << t;
+    EXPECT_EQ(pa.score, pb.score) << t;
+    ASSERT_EQ(pa.scores.size(), pb.scores.size());
+    for (std::size_t i = 0; i < pa.scores.size(); ++i) EXPECT_EQ(pa.scores[i], pb.scores[i]);
+    EXPECT_EQ(pa.labels_over_threshold, pb.labels_over_threshold);
+    EXPECT_EQ(pa.explanation, pb.explanation);
+  }
+}
+
+TEST(LinearModel, FeaturesAreStableAndTyped) {
+  text::Tokenizer tk;
+  text::TokenizedText tok;
+  std::vector<std::uint32_t> f1, f2;
+  FeatureConfig cfg;
+  tk.Tokenize("good movie", tok);
+  ExtractFeatures(tok, cfg, nullptr, f1);
+  EXPECT_EQ(f1.size(), 3u);  // 2 unigrams + 1 bigram
+  tk.Tokenize("not good movie", tok);
+  ExtractFeatures(tok, cfg, nullptr, f2);
+  // "good" is negated here: its feature differs from the plain "good".
+  EXPECT_EQ(std::count(f2.begin(), f2.end(), f1[0]), 0);
+  cfg.maxn = 3;
+  cfg.minn = 2;
+  std::vector<FeatureOrigin> origin;
+  tk.Tokenize("good", tok);
+  ExtractFeatures(tok, cfg, nullptr, f2, &origin);
+  // "<good>": 2-grams <g go oo od d> (5) + 3-grams <go goo ood od> (4) + the word = 10
+  EXPECT_EQ(f2.size(), 10u);
+  ASSERT_EQ(origin.size(), f2.size());
+  for (const auto& o : origin) EXPECT_EQ(o.token, 0u);
+  for (auto f : f2) EXPECT_LT(f, cfg.buckets);
+}
+
+TEST(LinearModel, PredictionsAreWellFormed) {
+  for (bool multi : {false, true}) {
+    auto m = RandomModel(multi);
+    EXPECT_EQ(m->info().kind, "linear");
+    EXPECT_EQ(m->info().model_version(), "toy@7");
+    std::vector<Prediction> out(kTexts.size());
+    m->PredictBatch(kTexts, out, {.explain = true, .explain_top_k = 3});
+    for (const auto& p : out) {
+      ASSERT_EQ(p.scores.size(), m->n_labels());
+      float sum = 0;
+      for (auto& [l, s] : p.scores) {
+        EXPECT_GE(s, 0.f);
+        EXPECT_LE(s, 1.f);
+        sum += s;
+      }
+      if (!multi) {
+        EXPECT_NEAR(sum, 1.f, 1e-5);
+      }
+      EXPECT_FALSE(p.label.empty());
+      EXPECT_EQ(p.model_version, "toy@7");
+      EXPECT_LE(p.explanation.size(), 3u);
+      for (const auto& l : p.labels_over_threshold) {
+        for (auto& [name, s] : p.scores) {
+          if (name == l) {
+            EXPECT_GE(s, 0.4f);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(LinearModel, SaveLoadRoundTripIdenticalPredictions) {
+  for (auto dtype : {DType::kInt8, DType::kInt16}) {
+    for (bool multi : {false, true}) {
+      auto m = RandomModel(multi, dtype, multi ? 4 : 0);
+      const std::string dir = TempDir("rt");
+      ASSERT_TRUE(m->Save(dir).ok());
+      auto l = LinearModel::Load(dir);
+      ASSERT_TRUE(l.ok()) << l.status().to_string();
+      EXPECT_EQ((*l)->info().labels, m->info().labels);
+      EXPECT_EQ((*l)->calibration().temperature, m->calibration().temperature);
+      EXPECT_EQ((*l)->features(), m->features());
+      ExpectSamePredictions(*m, **l);
+      fs::remove_all(dir);
+    }
+  }
+}
+
+class CorruptTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = TempDir("corrupt");
+    ASSERT_TRUE(RandomModel(false)->Save(dir_).ok());
+    std::ifstream f(dir_ + "/weights.bin", std::ios::binary);
+    std::stringstream s;
+    s << f.rdbuf();
+    bytes_ = s.str();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  void WriteWeights(const std::string& b) {
+    std::ofstream f(dir_ + "/weights.bin", std::ios::binary | std::ios::trunc);
+    f << b;
+  }
+  std::string LoadError() {
+    auto r = LinearModel::Load(dir_);
+    EXPECT_FALSE(r.ok());
+    return r.ok() ? "" : r.status().message();
+  }
+  std::string dir_, bytes_;
+};
+
+TEST_F(CorruptTest, BadMagic) {
+  std::string b = bytes_;
+  b[0] = 'X';
+  WriteWeights(b);
+  const std::string e = LoadError();
+  EXPECT_NE(e.find("magic"), std::string::npos) << e;
+  EXPECT_NE(e.find("weights.bin"), std::string::npos) << e;
+}
+
+TEST_F(CorruptTest, Truncated) {
+  WriteWeights(bytes_.substr(0, bytes_.size() - 100));
+  EXPECT_NE(LoadError().find("truncated"), std::string::npos);
+  WriteWeights(bytes_.substr(0, 20));
+  EXPECT_NE(LoadError().find("truncated"), std::string::npos);
+}
+
+TEST_F(CorruptTest, FlippedPayloadByteFailsChecksum) {
+  std::string b = bytes_;
+  b[b.size() / 2] ^= 0x10;
+  WriteWeights(b);
+  EXPECT_NE(LoadError().find("checksum"), std::string::npos);
+}
+
+TEST_F(CorruptTest, FlippedHeaderByteFailsChecksum) {
+  std::string b = bytes_;
+  b[20] ^= 0x01;  // buckets field
+  WriteWeights(b);
+  EXPECT_NE(LoadError().find("checksum"), std::string::npos);
+}
+
+TEST_F(CorruptTest, ModelJsonMismatch) {
+  std::ifstream f(dir_ + "/model.json");
+  std::stringstream s;
+  s << f.rdbuf();
+  std::string j = s.str();
+  const auto p = j.find("\"positive\"");
+  ASSERT_NE(p, std::string::npos);
+  std::string extra = j;
+  extra.insert(p, "\"other\",");
+  std::ofstream(dir_ + "/model.json", std::ios::trunc) << extra;
+  EXPECT_NE(LoadError().find("labels"), std::string::npos);
+  std::string buckets = j;
+  const auto bp = buckets.find("\"buckets\":1000");
+  ASSERT_NE(bp, std::string::npos);
+  buckets.replace(bp, 14, "\"buckets\":1001");
+  std::ofstream(dir_ + "/model.json", std::ios::trunc) << buckets;
+  EXPECT_NE(LoadError().find("feature configuration"), std::string::npos);
+  std::ofstream(dir_ + "/model.json", std::ios::trunc) << "{not json";
+  EXPECT_NE(LoadError().find("model.json"), std::string::npos);
+  fs::remove(dir_ + "/model.json");
+  EXPECT_NE(LoadError().find("cannot open"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sentio::models::linear

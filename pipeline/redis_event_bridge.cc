@@ -1,0 +1,252 @@
+#include "pipeline/redis_event_bridge.h"
+
+#include <hiredis/hiredis.h>
+#include <poll.h>
+
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <random>
+#include <vector>
+
+namespace sentio::pipeline {
+namespace {
+
+namespace json = boost::json;
+
+// Set while this thread re-publishes a remote event into the local bus, so the bridge's
+// own bus handler does not send it back out.
+thread_local const RedisEventBridge* tls_republishing = nullptr;
+
+struct ContextDeleter {
+  void operator()(redisContext* c) const {
+    if (c) redisFree(c);
+  }
+};
+using ContextPtr = std::unique_ptr<redisContext, ContextDeleter>;
+
+struct ReplyDeleter {
+  void operator()(void* r) const {
+    if (r) freeReplyObject(r);
+  }
+};
+using ReplyPtr = std::unique_ptr<void, ReplyDeleter>;
+
+int TypeCode(Event::Type t) { return static_cast<int>(t); }
+
+}  // namespace
+
+std::string RedisEventBridge::Encode(const std::string& instance, const Event& e) {
+  json::object o;
+  o["i"] = instance;
+  o["t"] = TypeCode(e.type);
+  if (!e.source.empty()) o["s"] = e.source;
+  if (!e.video_id.empty()) o["v"] = e.video_id;
+  o["j"] = e.json;
+  return json::serialize(o);
+}
+
+bool RedisEventBridge::Decode(std::string_view msg, std::string* instance, Event* e) {
+  boost::system::error_code ec;
+  json::value v = json::parse(msg, ec);
+  if (ec || !v.is_object()) return false;
+  const auto& o = v.get_object();
+  auto str = [&](const char* k) -> std::string {
+    auto it = o.find(k);
+    return it != o.end() && it->value().is_string() ? std::string(it->value().get_string())
+                                                    : std::string();
+  };
+  auto t = o.find("t");
+  if (t == o.end() || !t->value().is_int64()) return false;
+  std::int64_t type = t->value().get_int64();
+  if (type < TypeCode(Event::Type::kNewPost) || type > TypeCode(Event::Type::kMetricsUpdate))
+    return false;
+  *instance = str("i");
+  e->type = static_cast<Event::Type>(type);
+  e->source = str("s");
+  e->video_id = str("v");
+  e->json = str("j");
+  return !instance->empty();
+}
+
+RedisEventBridge::RedisEventBridge(Endpoint ep, EventBus* bus, RedisEventBridgeOptions opts)
+    : ep_(std::move(ep)), bus_(bus), opts_(std::move(opts)) {
+  if (opts_.instance_id.empty()) {
+    std::mt19937_64 rng{std::random_device{}()};
+    opts_.instance_id = std::to_string(rng());
+  }
+}
+
+Result<std::unique_ptr<RedisEventBridge>> RedisEventBridge::Start(std::string url, EventBus* bus,
+                                                                  RedisEventBridgeOptions opts) {
+  if (bus == nullptr) return InvalidArgument("event bridge needs a bus");
+  auto u = boost::urls::parse_uri(url);
+  if (!u || u->scheme() != "redis")
+    return InvalidArgument("invalid redis URL (expected redis://host:port[/db])");
+  Endpoint ep;
+  ep.host = u->host().empty() ? "127.0.0.1" : std::string(u->host_address());
+  if (u->has_port()) ep.port = u->port_number();
+  if (u->has_userinfo()) {
+    ep.user = u->user();
+    ep.password = u->password();
+    if (!u->has_password()) std::swap(ep.user, ep.password);
+  }
+  std::unique_ptr<RedisEventBridge> b(new RedisEventBridge(std::move(ep), bus, std::move(opts)));
+  if (b->opts_.receive_remote) {
+    b->subscriber_ = std::thread([p = b.get()] { p->SubscriberLoop(); });
+    auto deadline = std::chrono::steady_clock::now() + 2 * b->opts_.connect_timeout;
+    while (!b->listening_.load() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (!b->listening_.load()) {
+      b->Stop();
+      return Unavailable("redis event bridge: cannot subscribe to " + b->ep_.host + ":" +
+                         std::to_string(b->ep_.port));
+    }
+  }
+  if (b->opts_.publish_local) {
+    b->publisher_ = std::thread([p = b.get()] { p->PublisherLoop(); });
+    b->sub_id_ = bus->Subscribe([p = b.get()](const std::shared_ptr<const Event>& e) { p->OnLocal(e); });
+    b->subscribed_ = true;
+  }
+  return b;
+}
+
+RedisEventBridge::~RedisEventBridge() { Stop(); }
+
+void RedisEventBridge::Stop() {
+  if (subscribed_) {
+    bus_->Unsubscribe(sub_id_);
+    subscribed_ = false;
+  }
+  {
+    std::lock_guard lk(mu_);
+    stop_ = true;
+  }
+  stopping_ = true;
+  cv_.notify_all();
+  if (publisher_.joinable()) publisher_.join();
+  if (subscriber_.joinable()) subscriber_.join();
+}
+
+bool RedisEventBridge::Sleep(std::chrono::milliseconds d) {
+  std::unique_lock lk(mu_);
+  return !cv_.wait_for(lk, d, [&] { return stop_; });
+}
+
+void RedisEventBridge::OnLocal(const std::shared_ptr<const Event>& e) {
+  if (tls_republishing == this) return;  // came from Redis: don't echo
+  {
+    std::lock_guard lk(mu_);
+    if (stop_) return;
+    if (outbox_.size() >= opts_.max_outbox) {
+      dropped_++;
+      return;
+    }
+    outbox_.push_back(e);
+  }
+  cv_.notify_all();
+}
+
+namespace {
+
+ContextPtr ConnectTo(const std::string& host, int port, const std::string& user,
+                     const std::string& password, std::chrono::milliseconds timeout) {
+  struct timeval tv {};
+  tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
+  ContextPtr c(redisConnectWithTimeout(host.c_str(), port, tv));
+  if (!c || c->err) return nullptr;
+  redisSetTimeout(c.get(), tv);
+  if (!password.empty()) {
+    ReplyPtr r(user.empty() ? redisCommand(c.get(), "AUTH %s", password.c_str())
+                            : redisCommand(c.get(), "AUTH %s %s", user.c_str(), password.c_str()));
+    if (!r || static_cast<redisReply*>(r.get())->type == REDIS_REPLY_ERROR) return nullptr;
+  }
+  return c;
+}
+
+}  // namespace
+
+void RedisEventBridge::PublisherLoop() {
+  ContextPtr c;
+  std::vector<std::shared_ptr<const Event>> batch;
+  while (true) {
+    {
+      std::unique_lock lk(mu_);
+      cv_.wait(lk, [&] { return stop_ || !outbox_.empty(); });
+      if (stop_) return;
+      batch.assign(outbox_.begin(), outbox_.end());
+      outbox_.clear();
+    }
+    if (!c) c = ConnectTo(ep_.host, ep_.port, ep_.user, ep_.password, opts_.connect_timeout);
+    if (!c) {
+      dropped_ += batch.size();  // live events are best effort
+      if (!Sleep(opts_.reconnect_delay)) return;
+      continue;
+    }
+    for (const auto& e : batch) {
+      std::string msg = Encode(opts_.instance_id, *e);
+      redisAppendCommand(c.get(), "PUBLISH %b %b", opts_.channel.data(), opts_.channel.size(),
+                         msg.data(), msg.size());
+    }
+    size_t ok = 0;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      void* raw = nullptr;
+      if (redisGetReply(c.get(), &raw) != REDIS_OK) break;
+      ReplyPtr r(raw);
+      ++ok;
+    }
+    published_ += ok;
+    if (ok < batch.size()) {
+      dropped_ += batch.size() - ok;
+      c.reset();
+    }
+  }
+}
+
+void RedisEventBridge::SubscriberLoop() {
+  while (!stopping_.load()) {
+    ContextPtr c = ConnectTo(ep_.host, ep_.port, ep_.user, ep_.password, opts_.connect_timeout);
+    if (c) {
+      ReplyPtr r(redisCommand(c.get(), "SUBSCRIBE %b", opts_.channel.data(), opts_.channel.size()));
+      if (!r) c.reset();
+    }
+    if (!c) {
+      if (!Sleep(opts_.reconnect_delay)) return;
+      continue;
+    }
+    listening_ = true;
+    // Poll the socket so Stop() is noticed within ~100 ms (a hiredis read timeout would
+    // kill the context).
+    while (!stopping_.load()) {
+      void* raw = nullptr;
+      if (redisGetReplyFromReader(c.get(), &raw) != REDIS_OK) break;
+      if (raw == nullptr) {
+        pollfd pfd{c->fd, POLLIN, 0};
+        int n = poll(&pfd, 1, 100);
+        if (n < 0 && errno != EINTR) break;
+        if (n > 0 && redisBufferRead(c.get()) != REDIS_OK) break;
+        continue;
+      }
+      ReplyPtr r(raw);
+      auto* rep = static_cast<redisReply*>(raw);
+      if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 3) continue;
+      auto* kind = rep->element[0];
+      auto* payload = rep->element[2];
+      if (kind->type != REDIS_REPLY_STRING || std::string_view(kind->str, kind->len) != "message" ||
+          payload->type != REDIS_REPLY_STRING)
+        continue;
+      std::string instance;
+      Event e{};
+      if (!Decode(std::string_view(payload->str, payload->len), &instance, &e)) continue;
+      if (instance == opts_.instance_id) continue;  // our own event, already delivered locally
+      received_++;
+      tls_republishing = this;
+      bus_->Publish(std::make_shared<const Event>(std::move(e)));
+      tls_republishing = nullptr;
+    }
+    listening_ = false;
+    if (!stopping_.load() && !Sleep(opts_.reconnect_delay)) return;
+  }
+}
+
+}  // namespace sentio::pipeline

@@ -1,0 +1,1266 @@
+#include "storage/postgres_store.h"
+
+#include <libpq-fe.h>
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <thread>
+#include <tuple>
+
+namespace sentio::storage {
+namespace {
+
+constexpr TimeMs kMinuteMs = 60'000;
+constexpr TimeMs kHourMs = 3'600'000;
+constexpr TimeMs kDayMs = 86'400'000;
+constexpr std::size_t kMaxBuckets = 200'000;
+constexpr TimeMs kFarFuture = 4'102'444'800'000;  // 2100-01-01T00:00:00Z
+// Rollup rows whose source / video_id is "all" (same convention as the SQLite store).
+constexpr std::string_view kAll = "\x01";
+constexpr int kPeriodMinute = 0, kPeriodHour = 1, kPeriodDay = 2;
+
+// ------------------------------------------------------------------ migrations
+
+struct PgMigration {
+  int version;
+  const char* sql;
+};
+
+const std::vector<PgMigration>& Migrations() {
+  static const std::vector<PgMigration> kAllMigrations = {
+      {1, R"sql(
+CREATE TABLE posts(
+  id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  source       TEXT NOT NULL,
+  post_id      TEXT NOT NULL,
+  content      TEXT NOT NULL,
+  content_fold TEXT NOT NULL,            -- Unicode case-folded content for q= (utf8proc)
+  author       TEXT NOT NULL DEFAULT '',
+  created_at   BIGINT NOT NULL,          -- ms since epoch
+  video_id     TEXT NOT NULL DEFAULT '',
+  url          TEXT NOT NULL DEFAULT '',
+  meta         TEXT NOT NULL DEFAULT '',
+  ingested_at  BIGINT NOT NULL,
+  -- The analysis lives in the post's row (NULL sentiment = not analysed yet): one heap
+  -- insert per post, and re-analysis is a HOT update (no indexed column changes).
+  sentiment          TEXT,
+  confidence         DOUBLE PRECISION,
+  scores             TEXT,
+  emotion            TEXT,
+  emotion_confidence DOUBLE PRECISION,
+  emotion_scores     TEXT,
+  model_name         TEXT,
+  model_version      TEXT,
+  emotion_model      TEXT,
+  analyzed_at        BIGINT,
+  UNIQUE(source, post_id));
+CREATE INDEX posts_created ON posts(created_at, id);
+CREATE INDEX posts_source ON posts(source, created_at, id);
+CREATE INDEX posts_video ON posts(video_id, created_at, id);
+CREATE INDEX posts_post_id ON posts(post_id);
+
+CREATE TABLE rollups(
+  period   SMALLINT NOT NULL,
+  source   TEXT NOT NULL,
+  video_id TEXT NOT NULL,
+  bucket   BIGINT NOT NULL,
+  positive BIGINT NOT NULL DEFAULT 0,
+  negative BIGINT NOT NULL DEFAULT 0,
+  neutral  BIGINT NOT NULL DEFAULT 0,
+  conf_sum DOUBLE PRECISION NOT NULL DEFAULT 0,
+  PRIMARY KEY(period, source, video_id, bucket));
+CREATE TABLE emotion_rollups(
+  period   SMALLINT NOT NULL,
+  source   TEXT NOT NULL,
+  video_id TEXT NOT NULL,
+  bucket   BIGINT NOT NULL,
+  emotion  TEXT NOT NULL,
+  count    BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY(period, source, video_id, bucket, emotion));
+CREATE TABLE source_counts(
+  source TEXT PRIMARY KEY,
+  posts  BIGINT NOT NULL);
+
+CREATE TABLE alert_rules(
+  id          TEXT PRIMARY KEY,
+  type        TEXT NOT NULL,
+  threshold   DOUBLE PRECISION NOT NULL,
+  window_s    BIGINT NOT NULL,
+  min_posts   BIGINT NOT NULL,
+  cooldown_s  BIGINT NOT NULL,
+  scope       TEXT NOT NULL,
+  scope_value TEXT NOT NULL,
+  enabled     BOOLEAN NOT NULL,
+  webhook_url TEXT NOT NULL,
+  position    INTEGER NOT NULL);
+CREATE TABLE alerts(
+  id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  rule_id         TEXT NOT NULL,
+  alert_type      TEXT NOT NULL,
+  threshold_value DOUBLE PRECISION NOT NULL,
+  actual_value    DOUBLE PRECISION NOT NULL,
+  window_start    BIGINT NOT NULL,
+  window_end      BIGINT NOT NULL,
+  post_count      BIGINT NOT NULL,
+  triggered_at    BIGINT NOT NULL,
+  details         TEXT NOT NULL);
+CREATE INDEX alerts_time ON alerts(triggered_at, id);
+)sql"},
+  };
+  return kAllMigrations;
+}
+
+// ------------------------------------------------------------------ small helpers
+
+TimeMs FloorTo(TimeMs t, TimeMs unit) {
+  TimeMs q = t / unit;
+  if (t % unit != 0 && t < 0) --q;
+  return q * unit;
+}
+TimeMs CeilTo(TimeMs t, TimeMs unit) {
+  TimeMs f = FloorTo(t, unit);
+  return f == t ? t : f + unit;
+}
+TimeMs PeriodUnit(Period p) {
+  switch (p) {
+    case Period::kMinute: return kMinuteMs;
+    case Period::kHour: return kHourMs;
+    case Period::kDay: return kDayMs;
+  }
+  return kHourMs;
+}
+int PeriodCode(Period p) {
+  switch (p) {
+    case Period::kMinute: return kPeriodMinute;
+    case Period::kHour: return kPeriodHour;
+    case Period::kDay: return kPeriodDay;
+  }
+  return kPeriodHour;
+}
+
+// Unicode case folding, identical to the SQLite store's (so q= matches the same posts).
+std::string FoldCase(std::string_view s) {
+  bool ascii = true;
+  for (char ch : s) ascii = ascii && static_cast<unsigned char>(ch) < 0x80;
+  if (!ascii) {
+    utf8proc_uint8_t* out = nullptr;
+    utf8proc_ssize_t n = utf8proc_map(
+        reinterpret_cast<const utf8proc_uint8_t*>(s.data()), static_cast<utf8proc_ssize_t>(s.size()),
+        &out, static_cast<utf8proc_option_t>(UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE | UTF8PROC_STABLE));
+    if (n >= 0 && out) {
+      std::string r(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+      std::free(out);
+      return r;
+    }
+    std::free(out);
+  }
+  std::string r(s);
+  for (char& ch : r)
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  return r;
+}
+
+std::string ScoresToJson(const std::vector<std::pair<std::string, float>>& scores) {
+  boost::json::object o;
+  for (const auto& [label, score] : scores) o[label] = static_cast<double>(score);
+  return boost::json::serialize(o);
+}
+
+std::vector<std::pair<std::string, float>> ScoresFromJson(std::string_view json) {
+  std::vector<std::pair<std::string, float>> out;
+  if (json.empty()) return out;
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(json, ec);
+  if (ec || !v.is_object()) return out;
+  for (const auto& kv : v.get_object()) {
+    double d = 0;
+    if (kv.value().is_double()) d = kv.value().get_double();
+    else if (kv.value().is_int64()) d = static_cast<double>(kv.value().get_int64());
+    else if (kv.value().is_uint64()) d = static_cast<double>(kv.value().get_uint64());
+    out.emplace_back(std::string(kv.key()), static_cast<float>(d));
+  }
+  return out;
+}
+
+std::string DoubleText(double d) {
+  char buf[40];
+  int n = std::snprintf(buf, sizeof(buf), "%.17g", d);
+  return std::string(buf, static_cast<std::size_t>(n));
+}
+
+// Text-format PostgreSQL array literal builder ({"a","b",NULL}).
+class ArrayText {
+ public:
+  void Add(std::string_view s) {
+    Sep();
+    out_ += '"';
+    for (char ch : s) {
+      if (ch == '"' || ch == '\\') out_ += '\\';
+      out_ += ch;
+    }
+    out_ += '"';
+  }
+  void Add(std::int64_t v) {
+    Sep();
+    out_ += std::to_string(v);
+  }
+  void Add(double v) {
+    Sep();
+    out_ += DoubleText(v);
+  }
+  void AddNull() {
+    Sep();
+    out_ += "NULL";
+  }
+  std::string Done() const { return out_ + "}"; }
+
+ private:
+  void Sep() {
+    if (out_.size() > 1) out_ += ',';
+  }
+  std::string out_ = "{";
+};
+
+// Statement parameters (text format; nullopt = NULL).
+class Params {
+ public:
+  Params& Add(std::string s) {
+    v_.emplace_back(std::move(s));
+    return *this;
+  }
+  Params& Add(std::string_view s) { return Add(std::string(s)); }
+  Params& Add(const char* s) { return Add(std::string(s)); }
+  Params& Add(std::int64_t v) { return Add(std::to_string(v)); }
+  Params& Add(int v) { return Add(std::to_string(v)); }
+  Params& Add(double v) { return Add(DoubleText(v)); }
+  Params& AddNull() {
+    v_.emplace_back(std::nullopt);
+    return *this;
+  }
+  std::size_t size() const { return v_.size(); }
+  std::vector<const char*> Values() const {
+    std::vector<const char*> out;
+    out.reserve(v_.size());
+    for (const auto& v : v_) out.push_back(v ? v->c_str() : nullptr);
+    return out;
+  }
+
+ private:
+  std::vector<std::optional<std::string>> v_;
+};
+
+struct ResDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using Res = std::unique_ptr<PGresult, ResDeleter>;
+
+std::string_view Text(const Res& r, int row, int col) {
+  return {PQgetvalue(r.get(), row, col), static_cast<std::size_t>(PQgetlength(r.get(), row, col))};
+}
+bool IsNull(const Res& r, int row, int col) { return PQgetisnull(r.get(), row, col) != 0; }
+std::int64_t Int(const Res& r, int row, int col) {
+  std::int64_t v = 0;
+  auto t = Text(r, row, col);
+  std::from_chars(t.data(), t.data() + t.size(), v);
+  return v;
+}
+double Double(const Res& r, int row, int col) {
+  auto t = Text(r, row, col);
+  return std::strtod(std::string(t).c_str(), nullptr);
+}
+
+bool IsRetryable(const Status& s) {
+  return s.message().find("[40P01]") != std::string::npos ||
+         s.message().find("[40001]") != std::string::npos;
+}
+
+std::string EncodeCursor(TimeMs created_at, std::int64_t id) {
+  return "c" + std::to_string(created_at) + "." + std::to_string(id);
+}
+
+bool DecodeCursor(const std::string& c, TimeMs& created_at, std::int64_t& id) {
+  if (c.size() < 4 || c[0] != 'c') return false;
+  auto dot = c.find('.', 1);
+  if (dot == std::string::npos) return false;
+  const char* b = c.data() + 1;
+  const char* m = c.data() + dot;
+  const char* e = c.data() + c.size();
+  auto r1 = std::from_chars(b, m, created_at);
+  auto r2 = std::from_chars(m + 1, e, id);
+  return r1.ec == std::errc() && r1.ptr == m && r2.ec == std::errc() && r2.ptr == e;
+}
+
+bool IsSafeIdentifier(const std::string& s) {
+  if (s.empty() || s.size() > 60) return false;
+  for (char ch : s)
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_')) return false;
+  return !(s[0] >= '0' && s[0] <= '9');
+}
+
+void QuietNotices(void*, const char*) {}
+
+}  // namespace
+
+// ------------------------------------------------------------------ connection
+
+class PostgresStore::Conn {
+ public:
+  explicit Conn(PGconn* pg) : pg_(pg) { PQsetNoticeProcessor(pg_, QuietNotices, nullptr); }
+  ~Conn() { PQfinish(pg_); }
+  Conn(const Conn&) = delete;
+  Conn& operator=(const Conn&) = delete;
+
+  bool broken() const { return PQstatus(pg_) != CONNECTION_OK; }
+
+  // Simple-protocol execution (several statements allowed, no parameters).
+  Status Exec(const std::string& sql) {
+    Res r(PQexec(pg_, sql.c_str()));
+    return Check(r);
+  }
+  // Prepared (once per connection) execution with text parameters.
+  Result<Res> Query(const std::string& sql, const Params& p) {
+    auto [it, fresh] = prepared_.try_emplace(sql, "");
+    if (fresh) {
+      std::string name = "s" + std::to_string(prepared_.size());
+      Res pr(PQprepare(pg_, name.c_str(), sql.c_str(), static_cast<int>(p.size()), nullptr));
+      Status st = Check(pr);
+      if (!st.ok()) {
+        prepared_.erase(it);
+        return st;
+      }
+      it->second = name;
+    }
+    auto values = p.Values();
+    Res r(PQexecPrepared(pg_, it->second.c_str(), static_cast<int>(values.size()), values.data(),
+                         nullptr, nullptr, 0));
+    Status st = Check(r);
+    if (!st.ok()) return st;
+    return r;
+  }
+
+ private:
+  Status Check(const Res& r) {
+    if (!r) return Unavailable(std::string("postgres: ") + PQerrorMessage(pg_));
+    auto s = PQresultStatus(r.get());
+    if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY)
+      return Status::Ok();
+    const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
+    std::string code = state ? state : "";
+    std::string msg = PQresultErrorMessage(r.get());
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    msg = "postgres [" + code + "]: " + msg;
+    if (broken() || code.rfind("08", 0) == 0 || code.rfind("57P", 0) == 0) return Unavailable(msg);
+    if (code.rfind("22", 0) == 0 || code.rfind("23", 0) == 0) return InvalidArgument(msg);
+    if (code == "40P01" || code == "40001") return Unavailable(msg);
+    if (code == "53300") return ResourceExhausted(msg);
+    return Internal(msg);
+  }
+
+  PGconn* pg_;
+  std::map<std::string, std::string> prepared_;  // sql -> statement name
+};
+
+class PostgresStore::Lease {
+ public:
+  Lease(PostgresStore* s, std::unique_ptr<Conn> c) : s_(s), c_(std::move(c)) {}
+  Lease(Lease&& o) noexcept : s_(o.s_), c_(std::move(o.c_)) {}
+  Lease& operator=(Lease&&) = delete;
+  ~Lease() {
+    if (c_) {
+      bool healthy = !c_->broken() && !poisoned_;
+      s_->Release(std::move(c_), healthy);
+    }
+  }
+  Conn& operator*() { return *c_; }
+  Conn* operator->() { return c_.get(); }
+  void poison() { poisoned_ = true; }  // e.g. a transaction could not be rolled back
+
+ private:
+  PostgresStore* s_;
+  std::unique_ptr<Conn> c_;
+  bool poisoned_ = false;
+};
+
+PostgresStore::PostgresStore(std::string url, PostgresOptions opts)
+    : url_(std::move(url)), opts_(std::move(opts)) {
+  if (opts_.pool_size == 0) opts_.pool_size = 1;
+  if (opts_.export_chunk == 0) opts_.export_chunk = 500;
+  auto u = boost::urls::parse_uri(url_);
+  if (u) {
+    describe_ = std::string(u->scheme()) + "://";
+    if (u->has_userinfo()) describe_ += std::string(u->encoded_user()) + "@";
+    describe_ += std::string(u->encoded_host_and_port()) + std::string(u->encoded_path());
+  } else {
+    describe_ = "postgres";
+  }
+  if (!opts_.schema.empty()) describe_ += " schema=" + opts_.schema;
+}
+
+PostgresStore::~PostgresStore() = default;
+
+Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(std::string url, PostgresOptions opts) {
+  if (url.rfind("postgres://", 0) != 0 && url.rfind("postgresql://", 0) != 0)
+    return InvalidArgument("postgres URL must start with postgres:// or postgresql://");
+  if (!boost::urls::parse_uri(url)) return InvalidArgument("invalid postgres URL");
+  if (!opts.schema.empty() && !IsSafeIdentifier(opts.schema))
+    return InvalidArgument("postgres schema must match [a-z_][a-z0-9_]*");
+  std::unique_ptr<PostgresStore> s(new PostgresStore(std::move(url), std::move(opts)));
+  SENTIO_RETURN_IF_ERROR(s->Migrate());
+  return s;
+}
+
+Result<std::unique_ptr<PostgresStore::Conn>> PostgresStore::Connect() {
+  std::string timeout = std::to_string(std::max(1, opts_.connect_timeout_s));
+  std::string options = opts_.schema.empty() ? "" : "-c search_path=" + opts_.schema;
+  std::vector<const char*> keys{"dbname", "connect_timeout", "application_name"};
+  std::vector<const char*> vals{url_.c_str(), timeout.c_str(), opts_.application_name.c_str()};
+  if (!options.empty()) {
+    keys.push_back("options");
+    vals.push_back(options.c_str());
+  }
+  keys.push_back(nullptr);
+  vals.push_back(nullptr);
+  PGconn* pg = PQconnectdbParams(keys.data(), vals.data(), 1);
+  if (pg == nullptr) return Unavailable("postgres: out of memory");
+  auto c = std::make_unique<Conn>(pg);
+  if (PQstatus(pg) != CONNECTION_OK) {
+    std::string msg = PQerrorMessage(pg);
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    return Unavailable("postgres: cannot connect to " + describe_ + ": " + msg);
+  }
+  return c;
+}
+
+Result<PostgresStore::Lease> PostgresStore::Acquire() {
+  std::unique_lock lk(mu_);
+  bool got = cv_.wait_for(lk, opts_.acquire_timeout,
+                          [&] { return !idle_.empty() || open_ < opts_.pool_size; });
+  if (!got) return ResourceExhausted("postgres: no free connection in the pool");
+  if (!idle_.empty()) {
+    auto c = std::move(idle_.back());
+    idle_.pop_back();
+    return Lease(this, std::move(c));
+  }
+  ++open_;
+  lk.unlock();
+  auto c = Connect();
+  if (!c.ok()) {
+    lk.lock();
+    --open_;
+    cv_.notify_one();
+    return c.status();
+  }
+  return Lease(this, std::move(c).value());
+}
+
+void PostgresStore::Release(std::unique_ptr<Conn> c, bool healthy) {
+  std::vector<std::unique_ptr<Conn>> stale;
+  {
+    std::lock_guard lk(mu_);
+    if (healthy) {
+      idle_.push_back(std::move(c));
+    } else {
+      --open_;
+      if (c->broken()) {  // the server probably restarted: the idle ones are dead too
+        open_ -= idle_.size();
+        stale.swap(idle_);
+      }
+    }
+  }
+  cv_.notify_all();
+}
+
+Status PostgresStore::Run(const std::function<Status(Conn&)>& fn) {
+  Status st;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    SENTIO_ASSIGN_OR_RETURN(Lease c, Acquire());
+    st = fn(*c);
+    // A connection that died while idle (server restart) gets one fresh retry.
+    if (st.ok() || !c->broken()) return st;
+  }
+  return st;
+}
+
+Status PostgresStore::Tx(const std::function<Status(Conn&)>& fn) {
+  Status st;
+  for (int attempt = 0; attempt <= opts_.max_retries; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(2 << std::min(attempt, 8)));
+    SENTIO_ASSIGN_OR_RETURN(Lease c, Acquire());
+    st = c->Exec("BEGIN");
+    if (st.ok()) {
+      st = fn(*c);
+      if (st.ok()) st = c->Exec("COMMIT");
+    }
+    if (st.ok()) return st;
+    if (!c->broken() && !c->Exec("ROLLBACK").ok()) c.poison();
+    if (c->broken() && attempt == 0) continue;      // stale pooled connection
+    if (!IsRetryable(st)) return st;                // deadlock / serialisation: retry
+  }
+  return st;
+}
+
+Status PostgresStore::Migrate() {
+  return Tx([&](Conn& c) -> Status {
+    std::string lock_key = "sentio-migrate:" + opts_.schema;
+    SENTIO_ASSIGN_OR_RETURN(Res r, c.Query("SELECT pg_advisory_xact_lock(hashtext($1))",
+                                           Params().Add(lock_key)));
+    if (!opts_.schema.empty())
+      SENTIO_RETURN_IF_ERROR(c.Exec("CREATE SCHEMA IF NOT EXISTS " + opts_.schema));
+    SENTIO_RETURN_IF_ERROR(
+        c.Exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER PRIMARY KEY, "
+               "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"));
+    SENTIO_ASSIGN_OR_RETURN(Res v, c.Query("SELECT coalesce(max(version), 0) FROM schema_version",
+                                           Params()));
+    int current = static_cast<int>(Int(v, 0, 0));
+    for (const auto& m : Migrations()) {
+      if (m.version <= current) continue;
+      SENTIO_RETURN_IF_ERROR(c.Exec(m.sql));
+      SENTIO_ASSIGN_OR_RETURN(Res ins, c.Query("INSERT INTO schema_version(version) VALUES($1)",
+                                               Params().Add(m.version)));
+      current = m.version;
+    }
+    schema_version_ = current;
+    return Status::Ok();
+  });
+}
+
+std::string PostgresStore::Describe() const { return describe_; }
+
+Status PostgresStore::Ping() {
+  return Run([](Conn& c) -> Status {
+    SENTIO_ASSIGN_OR_RETURN(Res r, c.Query("SELECT 1", Params()));
+    return PQntuples(r.get()) == 1 ? Status::Ok() : Unavailable("postgres did not answer");
+  });
+}
+
+// ------------------------------------------------------------------ writes
+
+namespace {
+
+struct RollKey {
+  int period;
+  std::string source, video_id;
+  TimeMs bucket;
+  auto operator<=>(const RollKey&) const = default;
+};
+struct RollVal {
+  std::int64_t positive = 0, negative = 0, neutral = 0;
+  double conf_sum = 0;
+};
+
+class RollupDelta {
+ public:
+  void Add(const std::string& source, const std::string& video_id, TimeMs created_at,
+           std::string_view sentiment, double confidence, const std::string* emotion, int sign) {
+    static constexpr std::pair<int, TimeMs> kPeriods[] = {
+        {kPeriodMinute, kMinuteMs}, {kPeriodHour, kHourMs}, {kPeriodDay, kDayMs}};
+    const std::string all(kAll);
+    for (const auto& [period, unit] : kPeriods) {
+      TimeMs bucket = FloorTo(created_at, unit);
+      for (const std::string* s : {&source, &all}) {
+        for (const std::string* v : {&video_id, &all}) {
+          RollKey key{period, *s, *v, bucket};
+          RollVal& val = roll_[key];
+          std::int64_t* which = sentiment == "positive"   ? &val.positive
+                                : sentiment == "negative" ? &val.negative
+                                : sentiment == "neutral"  ? &val.neutral
+                                                          : nullptr;
+          if (which) {
+            *which += sign;
+            val.conf_sum += sign * confidence;
+          }
+          if (emotion && !emotion->empty()) emo_[{key, *emotion}] += sign;
+        }
+      }
+    }
+  }
+
+  // Upserts in key order (the same order in every transaction: no deadlocks between them).
+  Status Apply(PostgresStore::Conn& c) const {
+    ArrayText per, src, vid, bkt, pos, neg, neu, conf;
+    std::size_t n = 0;
+    for (const auto& [k, v] : roll_) {
+      if (v.positive == 0 && v.negative == 0 && v.neutral == 0 && v.conf_sum == 0) continue;
+      per.Add(static_cast<std::int64_t>(k.period));
+      src.Add(k.source);
+      vid.Add(k.video_id);
+      bkt.Add(k.bucket);
+      pos.Add(v.positive);
+      neg.Add(v.negative);
+      neu.Add(v.neutral);
+      conf.Add(v.conf_sum);
+      ++n;
+    }
+    if (n > 0) {
+      auto r = c.Query(
+          "INSERT INTO rollups(period, source, video_id, bucket, positive, negative, neutral, "
+          "conf_sum) SELECT * FROM unnest($1::smallint[], $2::text[], $3::text[], $4::bigint[], "
+          "$5::bigint[], $6::bigint[], $7::bigint[], $8::float8[]) "
+          "ON CONFLICT (period, source, video_id, bucket) DO UPDATE SET "
+          "positive = rollups.positive + excluded.positive, "
+          "negative = rollups.negative + excluded.negative, "
+          "neutral = rollups.neutral + excluded.neutral, "
+          "conf_sum = rollups.conf_sum + excluded.conf_sum",
+          Params().Add(per.Done()).Add(src.Done()).Add(vid.Done()).Add(bkt.Done())
+              .Add(pos.Done()).Add(neg.Done()).Add(neu.Done()).Add(conf.Done()));
+      if (!r.ok()) return r.status();
+    }
+    ArrayText eper, esrc, evid, ebkt, eemo, ecnt;
+    std::size_t m = 0;
+    for (const auto& [k, cnt] : emo_) {
+      if (cnt == 0) continue;
+      eper.Add(static_cast<std::int64_t>(k.first.period));
+      esrc.Add(k.first.source);
+      evid.Add(k.first.video_id);
+      ebkt.Add(k.first.bucket);
+      eemo.Add(k.second);
+      ecnt.Add(cnt);
+      ++m;
+    }
+    if (m > 0) {
+      auto r = c.Query(
+          "INSERT INTO emotion_rollups(period, source, video_id, bucket, emotion, count) "
+          "SELECT * FROM unnest($1::smallint[], $2::text[], $3::text[], $4::bigint[], $5::text[], "
+          "$6::bigint[]) ON CONFLICT (period, source, video_id, bucket, emotion) DO UPDATE SET "
+          "count = emotion_rollups.count + excluded.count",
+          Params().Add(eper.Done()).Add(esrc.Done()).Add(evid.Done()).Add(ebkt.Done())
+              .Add(eemo.Done()).Add(ecnt.Done()));
+      if (!r.ok()) return r.status();
+    }
+    return Status::Ok();
+  }
+
+ private:
+  std::map<RollKey, RollVal> roll_;
+  std::map<std::pair<RollKey, std::string>, std::int64_t> emo_;
+};
+
+struct Unique {
+  const Post* post;          // first occurrence wins
+  const Analysis* analysis;  // last occurrence wins
+};
+
+}  // namespace
+
+Status PostgresStore::WriteResults(std::span<const ResultRow> rows) {
+  if (rows.empty()) return Status::Ok();
+  std::vector<Unique> uniq;
+  std::map<std::pair<std::string_view, std::string_view>, std::size_t> index;
+  for (const auto& r : rows) {
+    if (r.post.source.empty()) return InvalidArgument("post has no source");
+    if (r.post.post_id.empty()) return InvalidArgument("post has no post_id");
+    if (r.analysis.sentiment.label.empty()) return InvalidArgument("analysis without a sentiment label");
+    auto [it, fresh] = index.try_emplace({r.post.source, r.post.post_id}, uniq.size());
+    if (fresh) uniq.push_back({&r.post, &r.analysis});
+    else uniq[it->second].analysis = &r.analysis;
+  }
+  // Serialise everything outside the transaction.
+  ArrayText src, pid, content, fold, author, created, video, url, meta, ingested;
+  ArrayText a_sent, a_conf, a_scores, a_emo, a_emo_conf, a_emo_scores, a_mname, a_mver, a_emodel,
+      a_at;
+  for (const auto& u : uniq) {
+    const Post& p = *u.post;
+    src.Add(p.source);
+    pid.Add(p.post_id);
+    content.Add(p.content);
+    fold.Add(FoldCase(p.content));
+    author.Add(p.author);
+    created.Add(p.created_at);
+    video.Add(p.video_id);
+    url.Add(p.url);
+    meta.Add(p.meta_json);
+    ingested.Add(p.ingested_at);
+    const Analysis& a = *u.analysis;
+    a_sent.Add(a.sentiment.label);
+    a_conf.Add(static_cast<double>(a.sentiment.score));
+    a_scores.Add(ScoresToJson(a.sentiment.scores));
+    const std::string& mv = a.sentiment.model_version;
+    auto at = mv.rfind('@');
+    a_mname.Add(at == std::string::npos ? std::string_view(mv) : std::string_view(mv).substr(0, at));
+    a_mver.Add(at == std::string::npos ? std::string_view() : std::string_view(mv).substr(at + 1));
+    if (!a.emotion.label.empty()) {
+      a_emo.Add(a.emotion.label);
+      a_emo_conf.Add(static_cast<double>(a.emotion.score));
+      a_emo_scores.Add(ScoresToJson(a.emotion.scores));
+      a_emodel.Add(a.emotion.model_version);
+    } else {
+      a_emo.AddNull();
+      a_emo_conf.AddNull();
+      a_emo_scores.AddNull();
+      a_emodel.AddNull();
+    }
+    a_at.Add(a.analyzed_at);
+  }
+  Params keys;
+  keys.Add(src.Done()).Add(pid.Done());
+  Params upsert;
+  upsert.Add(src.Done()).Add(pid.Done()).Add(content.Done()).Add(fold.Done()).Add(author.Done())
+      .Add(created.Done()).Add(video.Done()).Add(url.Done()).Add(meta.Done()).Add(ingested.Done())
+      .Add(a_sent.Done()).Add(a_conf.Done()).Add(a_scores.Done()).Add(a_emo.Done())
+      .Add(a_emo_conf.Done()).Add(a_emo_scores.Done()).Add(a_mname.Done()).Add(a_mver.Done())
+      .Add(a_emodel.Done()).Add(a_at.Done());
+
+  return Tx([&](Conn& c) -> Status {
+    // 1. Lock the posts that already exist (id order) and read their current analysis: a
+    //    concurrent re-write of the same post waits here, so the rollup delta is exact.
+    SENTIO_ASSIGN_OR_RETURN(
+        Res locked,
+        c.Query("SELECT p.source, p.post_id, p.sentiment, p.confidence, p.emotion FROM posts p "
+                "JOIN unnest($1::text[], $2::text[]) AS k(s, pid) ON p.source = k.s AND "
+                "p.post_id = k.pid ORDER BY p.id FOR UPDATE OF p",
+                keys));
+    struct Old {
+      std::optional<std::string> sentiment, emotion;
+      double confidence = 0;
+    };
+    std::map<std::pair<std::string, std::string>, Old> existing;
+    for (int i = 0; i < PQntuples(locked.get()); ++i) {
+      Old o;
+      if (!IsNull(locked, i, 2)) {
+        o.sentiment = std::string(Text(locked, i, 2));
+        o.confidence = Double(locked, i, 3);
+      }
+      if (!IsNull(locked, i, 4)) o.emotion = std::string(Text(locked, i, 4));
+      existing.emplace(std::pair{std::string(Text(locked, i, 0)), std::string(Text(locked, i, 1))},
+                       std::move(o));
+    }
+
+    // 2. One statement: new posts inserted in batch order (ids grow in arrival order, like
+    //    SQLite rowids; first write wins on the post fields), analyses set on all of them.
+    SENTIO_ASSIGN_OR_RETURN(
+        Res up,
+        c.Query("INSERT INTO posts(source, post_id, content, content_fold, author, created_at, "
+                "video_id, url, meta, ingested_at, sentiment, confidence, scores, emotion, "
+                "emotion_confidence, emotion_scores, model_name, model_version, emotion_model, "
+                "analyzed_at) SELECT s, pid, c, cf, a, t, v, u, m, g, se, co, sc, em, ec, es, mn, "
+                "mv, emd, at FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
+                "$5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::bigint[], "
+                "$11::text[], $12::float8[], $13::text[], $14::text[], $15::float8[], $16::text[], "
+                "$17::text[], $18::text[], $19::text[], $20::bigint[]) WITH ORDINALITY "
+                "AS x(s, pid, c, cf, a, t, v, u, m, g, se, co, sc, em, ec, es, mn, mv, emd, at, ord) "
+                "ORDER BY ord ON CONFLICT (source, post_id) DO UPDATE SET "
+                "sentiment = excluded.sentiment, confidence = excluded.confidence, "
+                "scores = excluded.scores, emotion = excluded.emotion, "
+                "emotion_confidence = excluded.emotion_confidence, "
+                "emotion_scores = excluded.emotion_scores, model_name = excluded.model_name, "
+                "model_version = excluded.model_version, emotion_model = excluded.emotion_model, "
+                "analyzed_at = excluded.analyzed_at "
+                "RETURNING source, post_id, created_at, video_id, (xmax = 0)",
+                upsert));
+    if (PQntuples(up.get()) != static_cast<int>(uniq.size()))
+      return Internal("postgres: upsert returned an unexpected row count");
+
+    // 3. Rollup delta (old analysis out, new one in) and per-source counts of new posts.
+    RollupDelta delta;
+    std::map<std::string, std::int64_t> new_per_source;
+    for (int i = 0; i < PQntuples(up.get()); ++i) {
+      std::pair key{std::string(Text(up, i, 0)), std::string(Text(up, i, 1))};
+      TimeMs created_at = Int(up, i, 2);
+      std::string video_id(Text(up, i, 3));
+      const bool inserted = Text(up, i, 4) == "t";
+      if (inserted) {
+        new_per_source[key.first]++;
+      } else {
+        auto it = existing.find(key);
+        // Inserted by a concurrent transaction after step 1: its analysis was not read
+        // under our lock. Rare; retry the whole transaction (it will be found in step 1).
+        if (it == existing.end()) return Unavailable("postgres [40001]: concurrent insert, retry");
+        const Old& o = it->second;
+        if (o.sentiment)
+          delta.Add(key.first, video_id, created_at, *o.sentiment, o.confidence,
+                    o.emotion ? &*o.emotion : nullptr, -1);
+      }
+      const Analysis& a = *uniq[index.at({std::string_view(key.first), std::string_view(key.second)})].analysis;
+      delta.Add(key.first, video_id, created_at, a.sentiment.label,
+                static_cast<double>(a.sentiment.score),
+                a.emotion.label.empty() ? nullptr : &a.emotion.label, +1);
+    }
+    SENTIO_RETURN_IF_ERROR(delta.Apply(c));
+    if (!new_per_source.empty()) {
+      ArrayText cs, cn;
+      for (const auto& [s, n] : new_per_source) {
+        cs.Add(s);
+        cn.Add(n);
+      }
+      SENTIO_ASSIGN_OR_RETURN(
+          Res cnt, c.Query("INSERT INTO source_counts(source, posts) SELECT * FROM "
+                           "unnest($1::text[], $2::bigint[]) ON CONFLICT (source) DO UPDATE SET "
+                           "posts = source_counts.posts + excluded.posts",
+                           Params().Add(cs.Done()).Add(cn.Done())));
+    }
+    return Status::Ok();
+  });
+}
+
+// ------------------------------------------------------------------ reads
+
+namespace {
+
+constexpr const char* kRecordColumns =
+    "p.id, p.source, p.post_id, p.content, p.author, p.created_at, p.video_id, p.url, p.meta, "
+    "p.ingested_at, p.sentiment, p.confidence, p.scores, p.emotion, p.emotion_confidence, "
+    "p.emotion_scores, p.model_name, p.model_version, p.emotion_model, p.analyzed_at";
+
+PostRecord DecodeRecord(const Res& r, int row) {
+  PostRecord out;
+  out.id = Int(r, row, 0);
+  Post& p = out.post;
+  p.source = Text(r, row, 1);
+  p.post_id = Text(r, row, 2);
+  p.content = Text(r, row, 3);
+  p.author = Text(r, row, 4);
+  p.created_at = Int(r, row, 5);
+  p.video_id = Text(r, row, 6);
+  p.url = Text(r, row, 7);
+  p.meta_json = Text(r, row, 8);
+  p.ingested_at = Int(r, row, 9);
+  out.analysed = !IsNull(r, row, 10);
+  if (out.analysed) {
+    Analysis& a = out.analysis;
+    a.sentiment.label = Text(r, row, 10);
+    a.sentiment.score = static_cast<float>(Double(r, row, 11));
+    a.sentiment.scores = ScoresFromJson(Text(r, row, 12));
+    std::string name(Text(r, row, 16)), version(Text(r, row, 17));
+    a.sentiment.model_version = version.empty() ? name : name + "@" + version;
+    if (!IsNull(r, row, 13)) {
+      a.emotion.label = Text(r, row, 13);
+      a.emotion.score = static_cast<float>(Double(r, row, 14));
+      a.emotion.scores = ScoresFromJson(Text(r, row, 15));
+      a.emotion.model_version = Text(r, row, 18);
+    }
+    a.analyzed_at = Int(r, row, 19);
+  }
+  return out;
+}
+
+struct Where {
+  std::string sql;  // " WHERE ..." or ""
+  Params params;
+  int next = 1;     // next $n
+  bool needs_analysis = false;
+};
+
+Where BuildWhere(const PostFilter& f) {
+  Where w;
+  std::vector<std::string> conds;
+  auto add = [&](const std::string& expr, std::string value) {
+    conds.push_back(expr + "$" + std::to_string(w.next++));
+    w.params.Add(std::move(value));
+  };
+  if (f.source) add("p.source = ", *f.source);
+  if (f.video_id) add("p.video_id = ", *f.video_id);
+  if (f.start) add("p.created_at >= ", std::to_string(*f.start));
+  if (f.end) add("p.created_at < ", std::to_string(*f.end));
+  if (f.q) {
+    conds.push_back("strpos(p.content_fold, $" + std::to_string(w.next++) + ") > 0");
+    w.params.Add(FoldCase(*f.q));
+  }
+  if (f.sentiment) {
+    add("p.sentiment = ", *f.sentiment);
+    w.needs_analysis = true;
+  }
+  if (f.emotion) {
+    add("p.emotion = ", *f.emotion);
+    w.needs_analysis = true;
+  }
+  if (f.analysed_only) w.needs_analysis = true;
+  if (w.needs_analysis && !f.sentiment) conds.push_back("p.sentiment IS NOT NULL");
+  for (std::size_t i = 0; i < conds.size(); ++i) w.sql += (i == 0 ? " WHERE " : " AND ") + conds[i];
+  return w;
+}
+
+// Records matching `w`, newest first, with an optional keyset bound; parameters after the
+// filter's: [cursor created_at, cursor id,] limit [, offset].
+std::string RecordQuery(const Where& w, bool with_cursor, bool with_offset) {
+  int n = w.next;
+  std::string sql = std::string("SELECT ") + kRecordColumns + " FROM posts p" + w.sql;
+  if (with_cursor) {
+    sql += (w.sql.empty() ? " WHERE " : " AND ") + std::string("(p.created_at, p.id) < ($") +
+           std::to_string(n) + "::bigint, $" + std::to_string(n + 1) + "::bigint)";
+    n += 2;
+  }
+  sql += " ORDER BY p.created_at DESC, p.id DESC LIMIT $" + std::to_string(n++);
+  if (with_offset) sql += " OFFSET $" + std::to_string(n++);
+  return sql;
+}
+
+// Exact label / emotion counts of analysed posts with created_at in [lo, hi): sub-minute
+// edges from posts, the rest from minute, hour and day rollups (O(edge buckets)).
+Status CountRange(PostgresStore::Conn& c, TimeMs lo, TimeMs hi,
+                  const std::optional<std::string>& source,
+                  const std::optional<std::string>& video_id, Distribution& d) {
+  if (lo >= hi) return Status::Ok();
+  const std::string src = source ? *source : std::string(kAll);
+  const std::string vid = video_id ? *video_id : std::string(kAll);
+  auto count_label = [&d](std::string_view label, std::int64_t n) {
+    if (label == "positive") d.positive += n;
+    else if (label == "negative") d.negative += n;
+    else if (label == "neutral") d.neutral += n;
+  };
+  auto scan_posts = [&](TimeMs a, TimeMs b) -> Status {
+    if (a >= b) return Status::Ok();
+    std::string sql =
+        "SELECT p.sentiment, p.emotion, count(*) FROM posts p "
+        "WHERE p.sentiment IS NOT NULL AND p.created_at >= $1 AND p.created_at < $2";
+    Params ps;
+    ps.Add(a).Add(b);
+    if (source) {
+      sql += " AND p.source = $" + std::to_string(ps.size() + 1);
+      ps.Add(*source);
+    }
+    if (video_id) {
+      sql += " AND p.video_id = $" + std::to_string(ps.size() + 1);
+      ps.Add(*video_id);
+    }
+    sql += " GROUP BY 1, 2";
+    SENTIO_ASSIGN_OR_RETURN(Res r, c.Query(sql, ps));
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      std::int64_t n = Int(r, i, 2);
+      count_label(Text(r, i, 0), n);
+      if (!IsNull(r, i, 1)) d.emotions[std::string(Text(r, i, 1))] += n;
+    }
+    return Status::Ok();
+  };
+  auto rollup = [&](int period, TimeMs a, TimeMs b) -> Status {
+    if (a >= b) return Status::Ok();
+    Params ps;
+    ps.Add(period).Add(src).Add(vid).Add(a).Add(b);
+    SENTIO_ASSIGN_OR_RETURN(
+        Res r, c.Query("SELECT coalesce(sum(positive),0), coalesce(sum(negative),0), "
+                       "coalesce(sum(neutral),0) FROM rollups WHERE period = $1 AND source = $2 "
+                       "AND video_id = $3 AND bucket >= $4 AND bucket < $5",
+                       ps));
+    if (PQntuples(r.get()) == 1) {
+      d.positive += Int(r, 0, 0);
+      d.negative += Int(r, 0, 1);
+      d.neutral += Int(r, 0, 2);
+    }
+    SENTIO_ASSIGN_OR_RETURN(
+        Res e, c.Query("SELECT emotion, sum(count) FROM emotion_rollups WHERE period = $1 AND "
+                       "source = $2 AND video_id = $3 AND bucket >= $4 AND bucket < $5 "
+                       "GROUP BY emotion",
+                       ps));
+    for (int i = 0; i < PQntuples(e.get()); ++i) d.emotions[std::string(Text(e, i, 0))] += Int(e, i, 1);
+    return Status::Ok();
+  };
+  const TimeMs m1 = CeilTo(lo, kMinuteMs), m2 = FloorTo(hi, kMinuteMs);
+  if (m1 >= m2) return scan_posts(lo, hi);
+  SENTIO_RETURN_IF_ERROR(scan_posts(lo, m1));
+  SENTIO_RETURN_IF_ERROR(scan_posts(m2, hi));
+  const TimeMs h1 = CeilTo(m1, kHourMs), h2 = FloorTo(m2, kHourMs);
+  if (h1 >= h2) return rollup(kPeriodMinute, m1, m2);
+  SENTIO_RETURN_IF_ERROR(rollup(kPeriodMinute, m1, h1));
+  SENTIO_RETURN_IF_ERROR(rollup(kPeriodMinute, h2, m2));
+  const TimeMs d1 = CeilTo(h1, kDayMs), d2 = FloorTo(h2, kDayMs);
+  if (d1 >= d2) return rollup(kPeriodHour, h1, h2);
+  SENTIO_RETURN_IF_ERROR(rollup(kPeriodHour, h1, d1));
+  SENTIO_RETURN_IF_ERROR(rollup(kPeriodHour, d2, h2));
+  return rollup(kPeriodDay, d1, d2);
+}
+
+}  // namespace
+
+Result<PostPage> PostgresStore::ListPosts(const PostFilter& f, const PageRequest& page) {
+  if (page.limit <= 0) return InvalidArgument("limit must be positive");
+  if (page.offset < 0) return InvalidArgument("offset must not be negative");
+  TimeMs cur_t = 0;
+  std::int64_t cur_id = 0;
+  const bool with_cursor = !page.cursor.empty();
+  if (with_cursor && !DecodeCursor(page.cursor, cur_t, cur_id))
+    return Status(Code::kUnprocessable, "invalid cursor");
+  const Where w = BuildWhere(f);
+  PostPage out;
+  Status st = Run([&](Conn& c) -> Status {
+    out = PostPage{};
+    // Total: a label filter (sentiment XOR emotion) with only source / video / time bounds
+    // is answered exactly from the rollups; unfiltered from the per-source counters; else
+    // a count with the same filter.
+    const bool by_rollups = !f.q && (f.sentiment.has_value() != f.emotion.has_value()) &&
+                            (!f.sentiment || *f.sentiment == "positive" ||
+                             *f.sentiment == "negative" || *f.sentiment == "neutral");
+    if (by_rollups) {
+      Distribution d;
+      SENTIO_RETURN_IF_ERROR(CountRange(c, f.start ? *f.start : -kFarFuture,
+                                        f.end ? *f.end : kFarFuture, f.source, f.video_id, d));
+      if (f.sentiment)
+        out.total = *f.sentiment == "positive"   ? d.positive
+                    : *f.sentiment == "negative" ? d.negative
+                                                 : d.neutral;
+      else
+        out.total = d.emotions[*f.emotion];
+    } else if (w.sql.empty() && !w.needs_analysis) {
+      SENTIO_ASSIGN_OR_RETURN(Res r, c.Query("SELECT coalesce(sum(posts), 0) FROM source_counts", Params()));
+      out.total = Int(r, 0, 0);
+    } else if (!w.needs_analysis && f.source && !f.video_id && !f.start && !f.end && !f.q) {
+      SENTIO_ASSIGN_OR_RETURN(
+          Res r, c.Query("SELECT coalesce(sum(posts), 0) FROM source_counts WHERE source = $1",
+                         Params().Add(*f.source)));
+      out.total = Int(r, 0, 0);
+    } else {
+      std::string sql = "SELECT count(*) FROM posts p" + w.sql;
+      SENTIO_ASSIGN_OR_RETURN(Res r, c.Query(sql, w.params));
+      out.total = Int(r, 0, 0);
+    }
+    Params ps = w.params;
+    if (with_cursor) ps.Add(cur_t).Add(cur_id);
+    ps.Add(static_cast<std::int64_t>(page.limit) + 1);
+    if (!with_cursor) ps.Add(static_cast<std::int64_t>(page.offset));
+    SENTIO_ASSIGN_OR_RETURN(Res r, c.Query(RecordQuery(w, with_cursor, !with_cursor), ps));
+    for (int i = 0; i < PQntuples(r.get()); ++i) out.posts.push_back(DecodeRecord(r, i));
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  if (out.posts.size() > static_cast<std::size_t>(page.limit)) {
+    out.posts.resize(static_cast<std::size_t>(page.limit));
+    const PostRecord& last = out.posts.back();
+    out.next_cursor = EncodeCursor(last.post.created_at, last.id);
+  }
+  return out;
+}
+
+Result<std::optional<PostRecord>> PostgresStore::GetPost(std::string_view post_id,
+                                                         std::optional<std::string_view> source) {
+  std::optional<PostRecord> out;
+  Status st = Run([&](Conn& c) -> Status {
+    Params ps;
+    ps.Add(post_id);
+    if (source) ps.Add(*source);
+    std::string sql = std::string("SELECT ") + kRecordColumns +
+                      " FROM posts p WHERE p.post_id = $1" +
+                      (source ? " AND p.source = $2" : "") + " ORDER BY p.id LIMIT 1";
+    SENTIO_ASSIGN_OR_RETURN(Res r, c.Query(sql, ps));
+    if (PQntuples(r.get()) > 0) out = DecodeRecord(r, 0);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Status PostgresStore::ExportPosts(const PostFilter& f,
+                                  const std::function<bool(std::span<const PostRecord>)>& sink) {
+  const Where w = BuildWhere(f);
+  bool have_cursor = false;
+  TimeMs cur_t = 0;
+  std::int64_t cur_id = 0;
+  std::vector<PostRecord> chunk;
+  for (;;) {
+    chunk.clear();
+    // One short query per chunk: a slow consumer never holds a connection or snapshot.
+    SENTIO_RETURN_IF_ERROR(Run([&](Conn& c) -> Status {
+      chunk.clear();
+      Params ps = w.params;
+      if (have_cursor) ps.Add(cur_t).Add(cur_id);
+      ps.Add(static_cast<std::int64_t>(opts_.export_chunk));
+      SENTIO_ASSIGN_OR_RETURN(Res r, c.Query(RecordQuery(w, have_cursor, false), ps));
+      for (int i = 0; i < PQntuples(r.get()); ++i) chunk.push_back(DecodeRecord(r, i));
+      return Status::Ok();
+    }));
+    if (chunk.empty()) return Status::Ok();
+    if (!sink(chunk)) return Status::Ok();
+    if (chunk.size() < opts_.export_chunk) return Status::Ok();
+    have_cursor = true;
+    cur_t = chunk.back().post.created_at;
+    cur_id = chunk.back().id;
+  }
+}
+
+Result<std::vector<Bucket>> PostgresStore::Aggregate(const AggregateQuery& q) {
+  const TimeMs unit = PeriodUnit(q.period);
+  std::vector<Bucket> out;
+  if (q.end <= q.start) return out;
+  const TimeMs first = FloorTo(q.start, unit);
+  const TimeMs n = (q.end - first + unit - 1) / unit;
+  if (n < 0 || static_cast<std::size_t>(n) > kMaxBuckets)
+    return Status(Code::kUnprocessable, "time range has too many buckets for this period");
+  Status st = Run([&](Conn& c) -> Status {
+    out.clear();
+    Params ps;
+    ps.Add(first).Add(q.end).Add(unit).Add(PeriodCode(q.period))
+        .Add(q.source ? *q.source : std::string(kAll)).Add(q.video_id ? *q.video_id : std::string(kAll));
+    SENTIO_ASSIGN_OR_RETURN(
+        Res r, c.Query("SELECT g.b, coalesce(r.positive, 0), coalesce(r.negative, 0), "
+                       "coalesce(r.neutral, 0), coalesce(r.conf_sum, 0) "
+                       "FROM generate_series($1::bigint, $2::bigint - 1, $3::bigint) AS g(b) "
+                       "LEFT JOIN rollups r ON r.period = $4::smallint AND r.source = $5 AND "
+                       "r.video_id = $6 AND r.bucket = g.b ORDER BY g.b",
+                       ps));
+    out.reserve(static_cast<std::size_t>(PQntuples(r.get())));
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      Bucket b;
+      b.timestamp = Int(r, i, 0);
+      b.positive = Int(r, i, 1);
+      b.negative = Int(r, i, 2);
+      b.neutral = Int(r, i, 3);
+      b.confidence_sum = Double(r, i, 4);
+      out.push_back(b);
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<Distribution> PostgresStore::GetDistribution(TimeMs since, std::optional<std::string> source,
+                                                    std::optional<std::string> video_id) {
+  Distribution d;
+  Status st = Run([&](Conn& c) {
+    d = Distribution{};
+    return CountRange(c, since, std::max(kFarFuture, since), source, video_id, d);
+  });
+  if (!st.ok()) return st;
+  std::erase_if(d.emotions, [](const auto& kv) { return kv.second == 0; });
+  return d;
+}
+
+Result<Stats> PostgresStore::GetStats(TimeMs now) {
+  Stats s;
+  Status st = Run([&](Conn& c) -> Status {
+    s = Stats{};
+    SENTIO_ASSIGN_OR_RETURN(Res src, c.Query("SELECT source, posts FROM source_counts", Params()));
+    for (int i = 0; i < PQntuples(src.get()); ++i) {
+      s.by_source[std::string(Text(src, i, 0))] = Int(src, i, 1);
+      s.total_posts += Int(src, i, 1);
+    }
+    SENTIO_ASSIGN_OR_RETURN(Res an, c.Query("SELECT count(*) FROM posts WHERE sentiment IS NOT NULL", Params()));
+    s.total_analyses = Int(an, 0, 0);
+    SENTIO_ASSIGN_OR_RETURN(Res rec, c.Query("SELECT count(*) FROM posts WHERE created_at >= $1",
+                                             Params().Add(now - kHourMs)));
+    s.recent_posts_1h = Int(rec, 0, 0);
+    SENTIO_ASSIGN_OR_RETURN(
+        Res lab, c.Query("SELECT coalesce(sum(positive),0), coalesce(sum(negative),0), "
+                         "coalesce(sum(neutral),0) FROM rollups WHERE period = $1 AND "
+                         "source = $2 AND video_id = $2",
+                         Params().Add(kPeriodDay).Add(std::string(kAll))));
+    s.by_label["positive"] = Int(lab, 0, 0);
+    s.by_label["negative"] = Int(lab, 0, 1);
+    s.by_label["neutral"] = Int(lab, 0, 2);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return s;
+}
+
+// ------------------------------------------------------------------ alerts
+
+Result<std::vector<AlertRule>> PostgresStore::GetAlertRules() {
+  std::vector<AlertRule> out;
+  Status st = Run([&](Conn& c) -> Status {
+    out.clear();
+    SENTIO_ASSIGN_OR_RETURN(
+        Res r, c.Query("SELECT id, type, threshold, window_s, min_posts, cooldown_s, scope, "
+                       "scope_value, enabled, webhook_url FROM alert_rules ORDER BY position",
+                       Params()));
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      AlertRule a;
+      a.id = Text(r, i, 0);
+      a.type = Text(r, i, 1);
+      a.threshold = Double(r, i, 2);
+      a.window_s = Int(r, i, 3);
+      a.min_posts = Int(r, i, 4);
+      a.cooldown_s = Int(r, i, 5);
+      a.scope = Text(r, i, 6);
+      a.scope_value = Text(r, i, 7);
+      a.enabled = Text(r, i, 8) == "t";
+      a.webhook_url = Text(r, i, 9);
+      out.push_back(std::move(a));
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Status PostgresStore::PutAlertRules(std::span<const AlertRule> rules) {
+  // Later rules with the same id replace earlier ones (INSERT OR REPLACE in SQLite), keeping
+  // the position of the last occurrence.
+  std::map<std::string, std::size_t> pos;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    if (rules[i].id.empty()) return InvalidArgument("alert rule without id");
+    pos[rules[i].id] = i;
+  }
+  return Tx([&](Conn& c) -> Status {
+    SENTIO_RETURN_IF_ERROR(c.Exec("DELETE FROM alert_rules"));
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      const AlertRule& r = rules[i];
+      if (pos[r.id] != i) continue;
+      SENTIO_ASSIGN_OR_RETURN(
+          Res ins,
+          c.Query("INSERT INTO alert_rules(id, type, threshold, window_s, min_posts, cooldown_s, "
+                  "scope, scope_value, enabled, webhook_url, position) "
+                  "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+                  Params().Add(r.id).Add(r.type).Add(r.threshold).Add(r.window_s).Add(r.min_posts)
+                      .Add(r.cooldown_s).Add(r.scope).Add(r.scope_value)
+                      .Add(r.enabled ? "true" : "false").Add(r.webhook_url)
+                      .Add(static_cast<std::int64_t>(i))));
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::int64_t> PostgresStore::InsertAlert(const Alert& a) {
+  std::int64_t id = 0;
+  Status st = Tx([&](Conn& c) -> Status {
+    SENTIO_ASSIGN_OR_RETURN(
+        Res r, c.Query("INSERT INTO alerts(rule_id, alert_type, threshold_value, actual_value, "
+                       "window_start, window_end, post_count, triggered_at, details) "
+                       "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id",
+                       Params().Add(a.rule_id).Add(a.alert_type).Add(a.threshold_value)
+                           .Add(a.actual_value).Add(a.window_start).Add(a.window_end)
+                           .Add(a.post_count).Add(a.triggered_at)
+                           .Add(a.details_json.empty() ? std::string("{}") : a.details_json)));
+    id = Int(r, 0, 0);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return id;
+}
+
+Result<std::vector<Alert>> PostgresStore::ListAlerts(const AlertQuery& q) {
+  std::vector<Alert> out;
+  Status st = Run([&](Conn& c) -> Status {
+    out.clear();
+    std::string sql =
+        "SELECT id, rule_id, alert_type, threshold_value, actual_value, window_start, window_end, "
+        "post_count, triggered_at, details FROM alerts";
+    Params ps;
+    std::vector<std::string> conds;
+    if (q.since) {
+      ps.Add(*q.since);
+      conds.push_back("triggered_at >= $" + std::to_string(ps.size()));
+    }
+    if (q.type) {
+      ps.Add(*q.type);
+      conds.push_back("alert_type = $" + std::to_string(ps.size()));
+    }
+    for (std::size_t i = 0; i < conds.size(); ++i) sql += (i == 0 ? " WHERE " : " AND ") + conds[i];
+    ps.Add(static_cast<std::int64_t>(std::max(0, q.limit)));
+    sql += " ORDER BY triggered_at DESC, id DESC LIMIT $" + std::to_string(ps.size());
+    SENTIO_ASSIGN_OR_RETURN(Res r, c.Query(sql, ps));
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      Alert a;
+      a.id = Int(r, i, 0);
+      a.rule_id = Text(r, i, 1);
+      a.alert_type = Text(r, i, 2);
+      a.threshold_value = Double(r, i, 3);
+      a.actual_value = Double(r, i, 4);
+      a.window_start = Int(r, i, 5);
+      a.window_end = Int(r, i, 6);
+      a.post_count = Int(r, i, 7);
+      a.triggered_at = Int(r, i, 8);
+      a.details_json = Text(r, i, 9);
+      out.push_back(std::move(a));
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+}  // namespace sentio::storage

@@ -1,0 +1,156 @@
+// PostgresStore: the Store contract suite plus PostgreSQL-only behaviour, against a real
+// server (the CTest fixture starts one; outside CTest set SENTIO_TEST_PG_URL). Every store
+// gets its own schema, so tests may run in parallel on one database.
+#include "storage/postgres_store.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "storage/store_contract_test.h"
+#include "tests/harness/test_env.h"
+
+namespace sentio::storage {
+namespace {
+
+using contract::kMin;
+using contract::kT0;
+using contract::MakeAnalysis;
+using contract::MakePost;
+using contract::Row;
+using contract::StoreBackend;
+using contract::StoreContractTest;
+
+std::string PgUrl() { return sentio::testing::TestEnv("SENTIO_TEST_PG_URL"); }
+
+std::unique_ptr<Store> MakePgStore() {
+  PostgresOptions o;
+  o.schema = sentio::testing::UniqueName("t");
+  auto s = PostgresStore::Open(PgUrl(), o);
+  EXPECT_TRUE(s.ok()) << s.status().to_string();
+  if (!s.ok()) return nullptr;
+  return std::move(s).value();
+}
+
+// Without a server every test of this binary is skipped (the contract fixture itself
+// cannot skip), with a message saying how to provide one.
+struct RequirePostgres : ::testing::Environment {
+  void SetUp() override {
+    if (PgUrl().empty())
+      GTEST_SKIP() << "SENTIO_TEST_PG_URL not set (run through ctest, or start "
+                      "tests/harness/start-postgres.sh DIR PORT and export the URL)";
+  }
+};
+[[maybe_unused]] ::testing::Environment* const kRequirePostgres =
+    ::testing::AddGlobalTestEnvironment(new RequirePostgres);
+
+class PostgresStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (PgUrl().empty()) GTEST_SKIP() << "SENTIO_TEST_PG_URL not set";
+  }
+};
+
+TEST(PostgresStoreUrl, RejectsBadUrlsAndUnreachableServers) {
+  EXPECT_EQ(PostgresStore::Open("mysql://x/y").status().code(), Code::kInvalidArgument);
+  PostgresOptions o;
+  o.schema = "Robert'); DROP TABLE x;--";
+  EXPECT_EQ(PostgresStore::Open("postgres://u@127.0.0.1:1/db", o).status().code(),
+            Code::kInvalidArgument);
+  o.schema = "";
+  o.connect_timeout_s = 1;
+  auto s = PostgresStore::Open("postgres://user:s3cret@127.0.0.1:1/db", o);
+  EXPECT_EQ(s.status().code(), Code::kUnavailable);
+  EXPECT_EQ(s.status().message().find("s3cret"), std::string::npos) << s.status().message();
+}
+
+TEST_F(PostgresStoreTest, DescribeHidesPassword) {
+  std::string url = PgUrl();
+  // Add a (wrong-but-ignored under trust auth) password to the URL.
+  std::string with_pw = url;
+  with_pw.insert(with_pw.find('@'), ":hunter2");
+  PostgresOptions o;
+  o.schema = sentio::testing::UniqueName("t");
+  auto s = PostgresStore::Open(with_pw, o);
+  ASSERT_TRUE(s.ok()) << s.status().to_string();
+  EXPECT_EQ((*s)->Describe().find("hunter2"), std::string::npos) << (*s)->Describe();
+  EXPECT_NE((*s)->Describe().find("postgres://"), std::string::npos);
+  EXPECT_TRUE((*s)->Ping().ok());
+}
+
+TEST_F(PostgresStoreTest, ManyProcessesMigrateAtOnce) {
+  const std::string schema = sentio::testing::UniqueName("t");
+  std::vector<std::thread> ts;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 6; ++i)
+    ts.emplace_back([&] {
+      PostgresOptions o;
+      o.schema = schema;
+      auto s = PostgresStore::Open(PgUrl(), o);
+      EXPECT_TRUE(s.ok()) << s.status().to_string();
+      if (s.ok() && (*s)->schema_version() == 1) ok++;
+    });
+  for (auto& t : ts) t.join();
+  EXPECT_EQ(ok.load(), 6);
+  // Reopening an existing schema keeps the data and does not re-run migrations.
+  PostgresOptions o;
+  o.schema = schema;
+  auto a = PostgresStore::Open(PgUrl(), o);
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE((*a)->WriteResults(std::vector{Row(MakePost("x", kT0), MakeAnalysis("positive", 0.9f))}).ok());
+  auto b = PostgresStore::Open(PgUrl(), o);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ((*b)->GetStats(kT0)->total_posts, 1);
+}
+
+TEST_F(PostgresStoreTest, ConcurrentRewritesOfTheSamePostsCountOnce) {
+  auto store = MakePgStore();
+  ASSERT_TRUE(store);
+  // 6 threads re-deliver the same 50 posts (in different orders) with alternating labels.
+  std::vector<std::thread> ts;
+  for (int t = 0; t < 6; ++t)
+    ts.emplace_back([&, t] {
+      std::vector<ResultRow> rows;
+      for (int i = 0; i < 50; ++i) {
+        int k = (t % 2) ? i : 49 - i;
+        rows.push_back(Row(MakePost("p" + std::to_string(k), kT0 + k * kMin),
+                           MakeAnalysis(t % 3 == 0 ? "positive" : "negative", 0.5f, "joy")));
+      }
+      Status st = store->WriteResults(rows);
+      EXPECT_TRUE(st.ok()) << st.to_string();
+    });
+  for (auto& t : ts) t.join();
+  auto d = store->GetDistribution(kT0, std::nullopt, std::nullopt);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->positive + d->negative + d->neutral, 50);
+  EXPECT_EQ(d->emotions["joy"], 50);
+  auto st = store->GetStats(kT0);
+  EXPECT_EQ(st->total_posts, 50);
+  EXPECT_EQ(st->total_analyses, 50);
+  auto b = store->Aggregate({Period::kHour, kT0, kT0 + 2 * contract::kHour, std::nullopt, std::nullopt});
+  ASSERT_TRUE(b.ok());
+  ASSERT_EQ(b->size(), 2u);
+  EXPECT_EQ((*b)[0].total(), 50);
+  EXPECT_EQ((*b)[1].total(), 0);
+}
+
+TEST_F(PostgresStoreTest, InvalidUtf8IsRejectedWithoutPoisoningThePool) {
+  PostgresOptions o;
+  o.schema = sentio::testing::UniqueName("t");
+  o.pool_size = 1;
+  auto s = PostgresStore::Open(PgUrl(), o);
+  ASSERT_TRUE(s.ok());
+  Post bad = MakePost("bad", kT0, "youtube", "v1", std::string("abc\xff\xfe"));
+  Status st = (*s)->WriteResults(std::vector{Row(bad, MakeAnalysis("neutral", 0.5f))});
+  EXPECT_EQ(st.code(), Code::kInvalidArgument) << st.to_string();
+  EXPECT_TRUE((*s)->WriteResults(std::vector{Row(MakePost("ok", kT0), MakeAnalysis("neutral", 0.5f))}).ok());
+  EXPECT_EQ((*s)->GetStats(kT0)->total_posts, 1);
+}
+
+}  // namespace
+
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreContractTest,
+                         ::testing::Values(StoreBackend{"postgres", MakePgStore}),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace sentio::storage

@@ -1,0 +1,95 @@
+// Stable 64-bit hashing for hashed features (word n-grams, char n-grams).
+//
+// STABILITY CONTRACT: trained model files store weights indexed by these hashes, so the
+// functions below must produce the same values on every platform, compiler and run.
+// They use only fixed-width unsigned arithmetic (no std::hash, no seeds from the
+// environment). Changing any constant or the byte order of the inputs breaks every
+// trained linear model; hashing_test.cc pins known values.
+//
+//   Fnv1a64(s)        FNV-1a 64-bit over the bytes of s:
+//                       h = 0xcbf29ce484222325; for each byte b: h ^= b; h *= 0x100000001b3
+//   Mix64(x)          MurmurHash3 fmix64 finaliser:
+//                       x ^= x >> 33; x *= 0xff51afd7ed558ccd; x ^= x >> 33;
+//                       x *= 0xc4ceb9fe1a85ec53; x ^= x >> 33
+//   HashCombine(a,b)  order-dependent combine of two hashes:
+//                       Mix64(a ^ (b + 0x9e3779b97f4a7c15 + (a << 6) + (a >> 2)))   (mod 2^64)
+//   HashTokens(h...)  word n-gram: HashCombine(...HashCombine(HashCombine(h0, h1), h2)..., hn-1)
+//                     (a unigram is just its token hash h0)
+//   ForEachCharNgram  fastText-style character n-grams of "<" + word + ">", taken at
+//                     code-point boundaries, each hashed with Fnv1a64 over its UTF-8 bytes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace sentio::text {
+
+inline constexpr std::uint64_t kFnvOffset64 = 0xcbf29ce484222325ULL;
+inline constexpr std::uint64_t kFnvPrime64 = 0x100000001b3ULL;
+
+// Continues an FNV-1a 64 hash `h` over the bytes of `s` (start with kFnvOffset64).
+constexpr std::uint64_t Fnv1a64Update(std::uint64_t h, std::string_view s) noexcept {
+  for (char c : s) {
+    h ^= static_cast<std::uint8_t>(c);
+    h *= kFnvPrime64;
+  }
+  return h;
+}
+
+constexpr std::uint64_t Fnv1a64(std::string_view s) noexcept { return Fnv1a64Update(kFnvOffset64, s); }
+
+constexpr std::uint64_t Mix64(std::uint64_t x) noexcept {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
+constexpr std::uint64_t HashCombine(std::uint64_t a, std::uint64_t b) noexcept {
+  return Mix64(a ^ (b + 0x9e3779b97f4a7c15ULL + (a << 6) + (a >> 2)));
+}
+
+// Hash of a word n-gram given its token hashes (in order). Empty span -> kFnvOffset64.
+constexpr std::uint64_t HashTokens(std::span<const std::uint64_t> hs) noexcept {
+  if (hs.empty()) return kFnvOffset64;
+  std::uint64_t h = hs[0];
+  for (std::size_t i = 1; i < hs.size(); ++i) h = HashCombine(h, hs[i]);
+  return h;
+}
+
+// Calls f(uint64_t hash) for every character n-gram (minn <= n <= maxn code points) of
+// "<" + word + ">", in order of start position then length; hash = Fnv1a64 of the
+// n-gram's UTF-8 bytes (including the '<' / '>' markers where they are part of it).
+// n-grams that are only a marker ("<" or ">") are skipped, as in fastText.
+// Allocation-free; `word` should be valid UTF-8 (it is, when it comes from the tokenizer).
+template <typename F>
+void ForEachCharNgram(std::string_view word, int minn, int maxn, F&& f) {
+  if (minn < 1 || maxn < minn) return;
+  auto is_cont = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; };
+  // Virtual string: '<' word '>' ; index 0 is '<', 1..size is word, size+1 is '>'.
+  const std::size_t total = word.size() + 2;
+  auto byte_at = [&](std::size_t i) -> char {
+    return i == 0 ? '<' : (i == total - 1 ? '>' : word[i - 1]);
+  };
+  for (std::size_t start = 0; start < total; ++start) {
+    if (start > 0 && start < total - 1 && is_cont(word[start - 1])) continue;
+    std::uint64_t h = kFnvOffset64;
+    std::size_t i = start;
+    for (int n = 1; n <= maxn && i < total; ++n) {
+      // consume one code point
+      do {
+        h ^= static_cast<std::uint8_t>(byte_at(i));
+        h *= kFnvPrime64;
+        ++i;
+      } while (i < total - 1 && i > 0 && is_cont(byte_at(i)));
+      if (n >= minn && !(n == 1 && (start == 0 || start == total - 1))) f(h);
+    }
+  }
+}
+
+}  // namespace sentio::text

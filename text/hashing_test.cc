@@ -1,0 +1,68 @@
+#include "text/hashing.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace sentio::text {
+namespace {
+
+// Known values computed independently (Node.js BigInt implementation of the formulas in
+// hashing.h). If any of these change, every trained linear model is invalidated.
+TEST(Hashing, Fnv1a64KnownValues) {
+  EXPECT_EQ(Fnv1a64(""), 0xcbf29ce484222325ULL);
+  EXPECT_EQ(Fnv1a64("a"), 0xaf63dc4c8601ec8cULL);        // published FNV-1a test vector
+  EXPECT_EQ(Fnv1a64("foobar"), 0x85944171f73967e8ULL);   // published FNV-1a test vector
+  EXPECT_EQ(Fnv1a64("good"), 0x9ce4d6720e9c9118ULL);
+  EXPECT_EQ(Fnv1a64Update(Fnv1a64("foo"), "bar"), Fnv1a64("foobar"));
+  static_assert(Fnv1a64("a") == 0xaf63dc4c8601ec8cULL);  // usable at compile time
+}
+
+TEST(Hashing, MixAndCombineKnownValues) {
+  EXPECT_EQ(Mix64(1), 0xb456bcfc34c2cb2cULL);
+  EXPECT_EQ(HashCombine(Fnv1a64("not"), Fnv1a64("good")), 0xf6d1f3e26e48f88fULL);
+  const std::uint64_t tri[] = {Fnv1a64("i"), Fnv1a64("love"), Fnv1a64("it")};
+  EXPECT_EQ(HashTokens(tri), 0x27ce01844a58f90aULL);
+  EXPECT_EQ(HashTokens(std::span<const std::uint64_t>(tri, 1)), Fnv1a64("i"));
+}
+
+TEST(Hashing, CombineIsOrderDependent) {
+  const std::uint64_t a = Fnv1a64("not"), b = Fnv1a64("good");
+  EXPECT_NE(HashCombine(a, b), HashCombine(b, a));
+  EXPECT_NE(HashCombine(a, b), a);
+}
+
+TEST(Hashing, CharNgramsAsciiOrderAndValues) {
+  std::vector<std::uint64_t> got;
+  ForEachCharNgram("hi", 2, 3, [&](std::uint64_t h) { got.push_back(h); });
+  const std::vector<std::uint64_t> want = {Fnv1a64("<h"), Fnv1a64("<hi"), Fnv1a64("hi"), Fnv1a64("hi>"),
+                                           Fnv1a64("i>")};
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(want[0], 0x8095807b4c81949ULL);
+  EXPECT_EQ(want[3], 0x33735e193006dc6cULL);
+}
+
+TEST(Hashing, CharNgramsRespectCodePointBoundaries) {
+  std::vector<std::uint64_t> got;
+  ForEachCharNgram("\xC3\xA9!", 2, 3, [&](std::uint64_t h) { got.push_back(h); });  // "é!"
+  const std::vector<std::uint64_t> want = {0x7229f51831de44b3ULL, 0xdb900a1cbcae8416ULL, 0x5feb421c1dfb3060ULL,
+                                           0xf7f1b3c6f1d32fbaULL, 0x7c28807b48c6836ULL};
+  EXPECT_EQ(got, want);
+}
+
+TEST(Hashing, CharNgramsEdgeCases) {
+  int count = 0;
+  ForEachCharNgram("", 1, 3, [&](std::uint64_t) { ++count; });
+  EXPECT_EQ(count, 1);  // "<>" only (single markers are skipped)
+  count = 0;
+  ForEachCharNgram("abc", 3, 2, [&](std::uint64_t) { ++count; });
+  EXPECT_EQ(count, 0);  // maxn < minn
+  count = 0;
+  ForEachCharNgram("abcdef", 3, 6, [&](std::uint64_t) { ++count; });
+  // "<abcdef>" has 8 symbols: n-grams of length 3..6 = 6 + 5 + 4 + 3
+  EXPECT_EQ(count, 18);
+}
+
+}  // namespace
+}  // namespace sentio::text

@@ -1,0 +1,921 @@
+// Social-text tokenizer. See tokenizer.h for the normalisation rules.
+//
+// Two passes over a per-thread scratch buffer of code points:
+//  1. Decode: UTF-8 -> code points (invalid -> U+FFFD), entity and \u-escape decoding,
+//     quote/space/fullwidth folding, with a character class and source byte offset per
+//     code point.
+//  2. Scan: typed tokens written straight into the caller's TokenizedText buffers (norm and
+//     tokens are sized up front and trimmed at the end; no per-token allocation), with
+//     negation scopes and the caps differential tracked as tokens are produced.
+// Plain ASCII runs take fast paths in both passes (table-driven copy; fused word scan+emit).
+#include "text/tokenizer.h"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <string_view>
+
+#include "text/hashing.h"
+#include "text/utf8.h"
+
+namespace sentio::text {
+namespace {
+
+enum Cls : std::uint8_t {
+  kClsSpace,
+  kClsUpper,      // Lu, Lt
+  kClsLower,      // Ll
+  kClsLetter,     // Lm, Lo, non-ASCII numbers
+  kClsDigit,      // ASCII 0-9
+  kClsMark,       // Mn, Mc, Me
+  kClsUnderscore,
+  kClsPunct,      // P*, S* (not emoji), unassigned, private use
+  kClsEmoji,      // Extended_Pictographic
+  kClsRegional,   // regional indicator (flags)
+  kClsExtend,     // ZWJ, variation selectors, skin tones, keycap, tags
+  kClsCjk,        // CJK ideograph: one token each
+};
+
+constexpr std::array<std::uint8_t, 128> MakeAsciiClasses() {
+  std::array<std::uint8_t, 128> t{};
+  for (int c = 0; c < 128; ++c) {
+    std::uint8_t k = kClsPunct;
+    if (c <= 0x20 || c == 0x7F) k = kClsSpace;
+    else if (c >= 'A' && c <= 'Z') k = kClsUpper;
+    else if (c >= 'a' && c <= 'z') k = kClsLower;
+    else if (c >= '0' && c <= '9') k = kClsDigit;
+    else if (c == '_') k = kClsUnderscore;
+    t[static_cast<std::size_t>(c)] = k;
+  }
+  return t;
+}
+constexpr std::array<std::uint8_t, 128> kAsciiCls = MakeAsciiClasses();
+
+// Class of a byte that the decoder can copy as is, or kNotPlain ('&', '\\', non-ASCII).
+constexpr std::uint8_t kNotPlain = 0xFE;
+constexpr std::array<std::uint8_t, 256> MakePlainClasses() {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    t[static_cast<std::size_t>(c)] = (c >= 0x80 || c == '&' || c == '\\') ? kNotPlain : kAsciiCls[static_cast<std::size_t>(c)];
+  return t;
+}
+constexpr std::array<std::uint8_t, 256> kPlainCls = MakePlainClasses();
+
+enum : unsigned { kCaseUpper = 1, kCaseLower = 2, kCaseAlpha = 4 };
+constexpr std::array<std::uint8_t, 128> MakeAsciiCase() {
+  std::array<std::uint8_t, 128> t{};
+  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = kCaseUpper | kCaseAlpha;
+  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = kCaseLower | kCaseAlpha;
+  return t;
+}
+constexpr std::array<std::uint8_t, 128> kAsciiCase = MakeAsciiCase();
+constexpr std::array<char, 128> MakeAsciiFold(bool lower) {
+  std::array<char, 128> t{};
+  for (int c = 0; c < 128; ++c)
+    t[static_cast<std::size_t>(c)] = static_cast<char>(lower && c >= 'A' && c <= 'Z' ? c | 0x20 : c);
+  return t;
+}
+constexpr std::array<char, 128> kAsciiLower = MakeAsciiFold(true);
+constexpr std::array<char, 128> kAsciiSame = MakeAsciiFold(false);
+
+constexpr std::uint32_t kWordContMask = (1u << kClsUpper) | (1u << kClsLower) | (1u << kClsLetter) |
+                                        (1u << kClsDigit) | (1u << kClsMark) | (1u << kClsUnderscore);
+inline bool IsWordCont(std::uint8_t c) { return (kWordContMask >> c) & 1u; }
+
+inline bool IsCjk(char32_t c) {
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0x20000 && c <= 0x2FA1F);
+}
+
+inline bool IsEmojiExtend(char32_t c) {
+  return c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F) || c == 0x20E3 || (c >= 0x1F3FB && c <= 0x1F3FF) ||
+         (c >= 0xE0020 && c <= 0xE007F);
+}
+
+// Returns the class, or 0xFF for code points that are dropped (format characters).
+std::uint8_t ClassifyNonAscii(char32_t c) {
+  if (IsEmojiExtend(c)) return kClsExtend;
+  if (IsCjk(c)) return kClsCjk;
+  const utf8proc_property_t* p = utf8proc_get_property(static_cast<utf8proc_int32_t>(c));
+  if (p->boundclass == UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC || p->boundclass == UTF8PROC_BOUNDCLASS_E_ZWG)
+    return kClsEmoji;
+  if (p->boundclass == UTF8PROC_BOUNDCLASS_REGIONAL_INDICATOR) return kClsRegional;
+  switch (p->category) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LT:
+      return kClsUpper;
+    case UTF8PROC_CATEGORY_LL:
+      return kClsLower;
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+      return kClsLetter;
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+      return kClsMark;
+    case UTF8PROC_CATEGORY_ZS:
+    case UTF8PROC_CATEGORY_ZL:
+    case UTF8PROC_CATEGORY_ZP:
+    case UTF8PROC_CATEGORY_CC:
+      return kClsSpace;
+    case UTF8PROC_CATEGORY_CF:
+      return 0xFF;
+    default:
+      return kClsPunct;
+  }
+}
+
+// Per-thread scratch: decoded code points, their classes and source offsets.
+struct Scratch {
+  std::vector<char32_t> cps;
+  std::vector<std::uint8_t> cls;
+  std::vector<std::uint32_t> src;
+  std::string word;                 // UTF-8 of a non-ASCII word before NFKC
+  std::vector<utf8proc_int32_t> u32;  // NFKC work buffer
+};
+
+Scratch& GetScratch() {
+  thread_local Scratch s;
+  return s;
+}
+
+inline int HexVal(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Decodes an HTML entity at in[i] == '&'. Returns bytes consumed (0 if none).
+std::size_t DecodeEntity(std::string_view in, std::size_t i, char32_t* cp) {
+  const std::size_t n = in.size();
+  std::size_t j = i + 1;
+  if (j < n && in[j] == '#') {
+    ++j;
+    bool hex = false;
+    if (j < n && (in[j] == 'x' || in[j] == 'X')) {
+      hex = true;
+      ++j;
+    }
+    std::uint32_t v = 0;
+    std::size_t digits = 0;
+    while (j < n && digits < 8) {
+      const int d = HexVal(in[j]);
+      if (d < 0 || (!hex && d > 9)) break;
+      v = v * (hex ? 16 : 10) + static_cast<std::uint32_t>(d);
+      ++j;
+      ++digits;
+    }
+    if (digits == 0 || j >= n || in[j] != ';') return 0;
+    if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) v = kReplacementChar;
+    *cp = v;
+    return j + 1 - i;
+  }
+  struct Named {
+    std::string_view name;
+    char32_t cp;
+  };
+  static constexpr Named kNamed[] = {{"amp;", '&'},  {"lt;", '<'},    {"gt;", '>'},
+                                     {"quot;", '"'}, {"apos;", '\''}, {"nbsp;", ' '}};
+  const std::string_view rest = in.substr(i + 1);
+  for (const auto& e : kNamed) {
+    if (rest.size() >= e.name.size() && std::memcmp(rest.data(), e.name.data(), e.name.size()) == 0) {
+      *cp = e.cp;
+      return e.name.size() + 1;
+    }
+  }
+  return 0;
+}
+
+// Decodes "\uXXXX" (and a following low surrogate escape) at in[i] == '\\'.
+std::size_t DecodeUEscape(std::string_view in, std::size_t i, char32_t* cp) {
+  auto hex4 = [&](std::size_t at, std::uint32_t* v) {
+    if (at + 6 > in.size() || in[at] != '\\' || in[at + 1] != 'u') return false;
+    std::uint32_t x = 0;
+    for (std::size_t k = 0; k < 4; ++k) {
+      const int d = HexVal(in[at + 2 + k]);
+      if (d < 0) return false;
+      x = x * 16 + static_cast<std::uint32_t>(d);
+    }
+    *v = x;
+    return true;
+  };
+  std::uint32_t hi;
+  if (!hex4(i, &hi)) return 0;
+  if (hi >= 0xD800 && hi <= 0xDBFF) {
+    std::uint32_t lo;
+    if (hex4(i + 6, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
+      *cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+      return 12;
+    }
+    *cp = kReplacementChar;
+    return 6;
+  }
+  if (hi >= 0xDC00 && hi <= 0xDFFF) hi = kReplacementChar;
+  if (hi == 0) hi = ' ';
+  *cp = hi;
+  return 6;
+}
+
+struct Decoder {
+  char32_t* cps;
+  std::uint8_t* cls;
+  std::uint32_t* src;
+  std::size_t m = 0;
+
+  void PushAscii(char32_t c, std::uint32_t off) {
+    cps[m] = c;
+    cls[m] = kAsciiCls[c];
+    src[m] = off;
+    ++m;
+  }
+  void Push(char32_t c, std::uint32_t off) {
+    if (c < 0x80) return PushAscii(c, off);
+    switch (c) {
+      case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x02BC: case 0x2032:
+        return PushAscii('\'', off);
+      case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033:
+        return PushAscii('"', off);
+      case 0x2026:
+        PushAscii('.', off);
+        PushAscii('.', off);
+        return PushAscii('.', off);
+      default:
+        break;
+    }
+    if (c >= 0xFF01 && c <= 0xFF5E) return PushAscii(c - 0xFEE0, off);
+    const std::uint8_t k = ClassifyNonAscii(c);
+    if (k == 0xFF) return;  // format character: dropped
+    cps[m] = (k == kClsSpace) ? U' ' : c;
+    cls[m] = k;
+    src[m] = off;
+    ++m;
+  }
+};
+
+// Emoticons, longest first (MatchEmoticon takes the first match).
+constexpr std::string_view kEmoticons[] = {
+    ">:-(", ":'-(", ":'-)", ">:(", ":-)", ":-(", ":-D", ":-P", ":-p", ":-/", ":-\\", ":-|", ":-O", ":-o",
+    ":-*",  ":-[",  ":-]",  ";-)", "=-)", "x-D", "X-D", ":o)", "8-)", "B-)", "(-:", "</3", "^_^", "^.^",
+    "-_-",  "T_T",  "T.T",  ";_;", "o_O", "O_o", "o.O", "O.o", ">_<", ">.<", ":')", ":'(", "xD",  "XD",
+    ":)",   ":(",   ":D",   ":P",  ":p",  ":/",  ":\\", ":|",  ":O",  ":o",  ":*",  ":[",  ":]",  ":3",
+    ":S",   ":s",   ":@",   ":$",  ";)",  ";(",  ";D",  ";P",  ";p",  "=)",  "=(",  "=D",  "=]",  "=P",
+    "<3",   "^^",   "(:",
+};
+
+constexpr std::size_t kNumEmoticons = sizeof(kEmoticons) / sizeof(kEmoticons[0]);
+
+// ASCII letters/'_' that can only start a plain word (not a URL "h"/"w", not an emoticon
+// like "xD", "T_T", "o_O", "B-)"): Run() sends them straight to ScanWord.
+constexpr std::array<bool, 128> MakePlainWordStart() {
+  std::array<bool, 128> t{};
+  for (int c = 0; c < 128; ++c) {
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    bool special = (c | 0x20) == 'h' || (c | 0x20) == 'w';
+    for (std::string_view e : kEmoticons) special |= static_cast<unsigned char>(e[0]) == c;
+    t[static_cast<std::size_t>(c)] = letter && !special;
+  }
+  return t;
+}
+constexpr std::array<bool, 128> kPlainWordStart = MakePlainWordStart();
+
+// Candidates per first character (indices into kEmoticons, longest first), 0xFF-terminated.
+struct EmoticonIndex {
+  std::array<std::array<std::uint8_t, 48>, 128> by_first{};
+  constexpr EmoticonIndex() {
+    for (auto& l : by_first) l.fill(0xFF);
+    for (std::size_t i = 0; i < kNumEmoticons; ++i) {
+      auto& l = by_first[static_cast<unsigned char>(kEmoticons[i][0])];
+      std::size_t j = 0;
+      while (l[j] != 0xFF) ++j;
+      l[j] = static_cast<std::uint8_t>(i);
+    }
+  }
+};
+constexpr EmoticonIndex kEmoticonIndex{};
+
+inline bool IsAsciiAlnum(char32_t c) {
+  return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+// Negator table: VADER's NEGATE list plus "no".
+constexpr std::string_view kNegators[] = {
+    "aint",    "arent",    "cannot",   "cant",     "couldnt", "darent",   "didnt",    "doesnt",
+    "ain't",   "aren't",   "can't",    "couldn't", "daren't", "didn't",   "doesn't",  "dont",
+    "hadnt",   "hasnt",    "havent",   "isnt",     "mightnt", "mustnt",   "neither",  "don't",
+    "hadn't",  "hasn't",   "haven't",  "isn't",    "mightn't", "mustn't", "neednt",   "needn't",
+    "never",   "none",     "nope",     "nor",      "not",     "nothing",  "nowhere",  "oughtnt",
+    "shant",   "shouldnt", "uhuh",     "wasnt",    "werent",  "oughtn't", "shan't",   "shouldn't",
+    "uh-uh",   "wasn't",   "weren't",  "without",  "wont",    "wouldnt",  "won't",    "wouldn't",
+    "rarely",  "seldom",   "despite",  "no",
+};
+
+// Open-addressing set of negator hashes, prefiltered by (first letter, length).
+struct NegatorSet {
+  static constexpr std::size_t kSlots = 256;
+  std::array<std::uint64_t, kSlots> slot{};
+  std::array<std::uint16_t, 26> len_mask{};  // bit L set if a negator starts with letter and has length L
+  NegatorSet() {
+    for (std::string_view w : kNegators) {
+      len_mask[static_cast<std::size_t>(w[0] - 'a')] |= static_cast<std::uint16_t>(1u << w.size());
+      const std::uint64_t h = Fnv1a64(w) | 1;  // 0 marks an empty slot
+      std::size_t i = h & (kSlots - 1);
+      while (slot[i] != 0) i = (i + 1) & (kSlots - 1);
+      slot[i] = h;
+    }
+  }
+  bool Contains(std::string_view w) const {
+    if (w.size() < 2 || w.size() > 15) return false;
+    const unsigned char c0 = static_cast<unsigned char>(w[0]);
+    if (c0 < 'a' || c0 > 'z' || !(len_mask[c0 - 'a'] & (1u << w.size()))) return false;
+    const std::uint64_t h = Fnv1a64(w) | 1;
+    for (std::size_t i = h & (kSlots - 1);; i = (i + 1) & (kSlots - 1)) {
+      if (slot[i] == 0) return false;
+      if (slot[i] == h) return true;  // 64-bit hash over a fixed list: no collisions (tested)
+    }
+  }
+};
+
+const NegatorSet& Negators() {
+  static const NegatorSet s;
+  return s;
+}
+
+inline bool EndsWithNt(std::string_view w) {
+  return w.size() >= 4 && w.substr(w.size() - 3) == "n't";
+}
+
+
+class Scanner {
+ public:
+  Scanner(const TokenizerOptions& o, Scratch& s, std::size_t m, TokenizedText& out)
+      : o_(o), s_(s), cps_(s.cps.data()), cls_(s.cls.data()), src_(s.src.data()), m_(m), out_(out) {
+    out_.norm.resize(m + m / 2 + 64);
+    buf_ = out_.norm.data();
+    cap_ = out_.norm.size();
+    out_.tokens.resize(m / 4 + 16);  // grown on demand; trimmed by Finish()
+    tok_ = out_.tokens.data();
+    tok_cap_ = out_.tokens.size();
+  }
+  // Trims norm and tokens to what was written.
+  void Finish() {
+    out_.norm.resize(pos_);
+    out_.tokens.resize(ntok_);
+  }
+
+  void Run() {
+    std::size_t k = 0;
+    while (k < m_) {
+      const std::uint8_t c = cls_[k];
+      const char32_t ch = cps_[k];
+      if (c == kClsSpace) {
+        ++k;
+        continue;
+      }
+      std::size_t e;
+      if (ch < 0x80 && kPlainWordStart[ch]) {  // common case: an ASCII word that is nothing special
+        k = ScanWord(k);
+        continue;
+      }
+      if (ch < 0x80) {
+        const char32_t lc = ch | 0x20;
+        if ((lc == 'h' || lc == 'w') && (e = MatchUrl(k)) != 0) {
+          Emit(TokenType::kUrl, "<url>", k, e, 0);
+          k = e;
+          continue;
+        }
+        if (ch == '@' && k + 1 < m_ && IsHandleChar(cps_[k + 1])) {
+          e = k + 1;
+          while (e < m_ && IsHandleChar(cps_[e])) ++e;
+          Emit(TokenType::kMention, "<user>", k, e, 0);
+          k = e;
+          continue;
+        }
+        if ((ch == '#' || ch == '*' || c == kClsDigit) && (e = MatchKeycap(k)) != 0) {
+          EmitEmoji(k, e);
+          k = e;
+          continue;
+        }
+        if (ch == '#' && k + 1 < m_ && (IsWordCont(cls_[k + 1]) || cls_[k + 1] == kClsCjk) &&
+            cls_[k + 1] != kClsMark) {
+          e = k + 1;
+          while (e < m_ && (IsWordCont(cls_[e]) || cls_[e] == kClsCjk)) ++e;
+          EmitWordLike(TokenType::kHashtag, k, e);
+          k = e;
+          continue;
+        }
+        if (kEmoticonIndex.by_first[ch][0] != 0xFF && (e = MatchEmoticon(k)) != 0) {
+          k = e;
+          continue;
+        }
+      }
+      switch (c) {
+        case kClsEmoji:
+        case kClsRegional:
+          e = ScanEmoji(k);
+          EmitEmoji(k, e);
+          k = e;
+          break;
+        case kClsCjk:
+          e = k + 1;
+          while (e < m_ && cls_[e] == kClsMark) ++e;
+          EmitWordLike(TokenType::kWord, k, e);
+          k = e;
+          break;
+        case kClsExtend:
+          ++k;  // stray joiner / selector / modifier
+          break;
+        case kClsPunct:
+          k = ScanPunct(k);
+          break;
+        default:  // letters, digits, marks, underscore
+          k = ScanWord(k);
+          break;
+      }
+    }
+  }
+
+ private:
+  static bool IsHandleChar(char32_t c) { return c < 0x80 && (IsAsciiAlnum(c) || c == '_'); }
+
+  std::size_t MatchUrl(std::size_t k) const {
+    auto match = [&](std::string_view p) {
+      if (k + p.size() >= m_) return false;
+      for (std::size_t i = 0; i < p.size(); ++i) {
+        char32_t c = cps_[k + i];
+        if (c >= 'A' && c <= 'Z') c |= 0x20;
+        if (c != static_cast<unsigned char>(p[i])) return false;
+      }
+      return cls_[k + p.size()] != kClsSpace;
+    };
+    std::size_t plen = 0;
+    if (match("https://")) plen = 8;
+    else if (match("http://")) plen = 7;
+    else if (match("www.")) plen = 4;
+    else return 0;
+    std::size_t e = k + plen;
+    while (e < m_ && cls_[e] != kClsSpace) ++e;
+    while (e > k + plen) {
+      const char32_t c = cps_[e - 1];
+      if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == ')' || c == ']' ||
+          c == '}' || c == '\'' || c == '"')
+        --e;
+      else
+        break;
+    }
+    return e;
+  }
+
+  std::size_t MatchKeycap(std::size_t k) const {
+    if (k + 1 < m_ && cps_[k + 1] == 0x20E3) return k + 2;
+    if (k + 2 < m_ && cps_[k + 1] == 0xFE0F && cps_[k + 2] == 0x20E3) return k + 3;
+    return 0;
+  }
+
+  std::size_t MatchEmoticon(std::size_t k) {
+    for (std::uint8_t idx : kEmoticonIndex.by_first[cps_[k]]) {
+      if (idx == 0xFF) break;
+      const std::string_view e = kEmoticons[idx];
+      if (k + e.size() > m_) continue;
+      bool ok = true;
+      for (std::size_t i = 1; i < e.size(); ++i) {
+        if (cps_[k + i] != static_cast<unsigned char>(e[i])) {
+          ok = false;
+          break;
+        }
+      }
+      if (!ok) continue;
+      std::size_t end = k + e.size();
+      const char32_t last = static_cast<unsigned char>(e.back());
+      std::uint16_t flags = 0;
+      while (end < m_ && cps_[end] == last) {
+        ++end;
+        flags |= kElongated;
+      }
+      if (IsAsciiAlnum(last) && end < m_ && (IsWordCont(cls_[end]) || cls_[end] == kClsCjk)) continue;
+      if (IsAsciiAlnum(static_cast<unsigned char>(e[0])) && k > 0 && IsWordCont(cls_[k - 1])) continue;
+      Emit(TokenType::kEmoticon, e, k, end, flags);
+      return end;
+    }
+    return 0;
+  }
+
+  std::size_t ScanEmoji(std::size_t k) const {
+    std::size_t e = k + 1;
+    if (cls_[k] == kClsRegional) {
+      if (e < m_ && cls_[e] == kClsRegional) ++e;
+      while (e < m_ && (cps_[e] == 0xFE0F || cps_[e] == 0xFE0E)) ++e;
+      return e;
+    }
+    for (;;) {
+      while (e < m_ && cps_[e] != 0x200D && IsEmojiExtend(cps_[e])) ++e;
+      if (e + 1 < m_ && cps_[e] == 0x200D && cls_[e + 1] == kClsEmoji) {
+        e += 2;
+        continue;
+      }
+      break;
+    }
+    return e;
+  }
+
+  // ---- output: norm is written through a raw cursor (no per-char capacity checks) ----
+  [[gnu::always_inline]] void Reserve(std::size_t extra) {
+    if (pos_ + extra > cap_) [[unlikely]]
+      Grow(extra);
+  }
+  [[gnu::noinline]] void GrowTokens() {
+    out_.tokens.resize(std::max<std::size_t>(16, out_.tokens.size() * 2));
+    tok_ = out_.tokens.data();
+    tok_cap_ = out_.tokens.size();
+  }
+  [[gnu::noinline]] void Grow(std::size_t extra) {
+    out_.norm.resize(std::max(out_.norm.size() * 2, pos_ + extra + 64));
+    buf_ = out_.norm.data();
+    cap_ = out_.norm.size();
+  }
+  void Put(char c) { buf_[pos_++] = c; }
+  void PutCp(char32_t c) { pos_ += EncodeUtf8(c, buf_ + pos_); }
+
+  void EmitEmoji(std::size_t k, std::size_t e) {
+    Reserve((e - k) * 4);
+    const std::size_t off = pos_;
+    for (std::size_t i = k; i < e; ++i) {
+      if (cps_[i] == 0xFE0F || cps_[i] == 0xFE0E) continue;
+      PutCp(cps_[i]);
+    }
+    Push(TokenType::kEmoji, off, k, e, 0);
+  }
+
+  std::size_t ScanPunct(std::size_t k) {
+    const char32_t ch = cps_[k];
+    if (ch == '!' || ch == '?') {
+      std::size_t e = k;
+      while (e < m_ && (cps_[e] == '!' || cps_[e] == '?')) ++e;
+      const std::uint16_t flags = (e - k >= 2) ? kEmphasis : 0;
+      for (std::size_t p = k; p < e;) {
+        std::size_t q = p;
+        while (q < e && cps_[q] == cps_[p]) ++q;
+        EmitRun(p, q, flags);
+        p = q;
+      }
+      return e;
+    }
+    std::size_t e = k + 1;
+    while (e < m_ && cps_[e] == ch) ++e;
+    EmitRun(k, e, 0);
+    return e;
+  }
+
+  void EmitRun(std::size_t k, std::size_t e, std::uint16_t flags) {
+    Reserve(12);
+    const std::size_t off = pos_;
+    const std::size_t reps = std::min<std::size_t>(e - k, 3);
+    for (std::size_t i = 0; i < reps; ++i) PutCp(cps_[k]);
+    Push(TokenType::kPunct, off, k, e, flags).run = static_cast<std::uint32_t>(e - k);
+  }
+
+  std::size_t ScanWord(std::size_t k) {
+    if (cls_[k] == kClsDigit) {
+      std::size_t e = k;
+      while (e < m_ && cls_[e] == kClsDigit) ++e;
+      bool sep = false;
+      while (e + 1 < m_ && (cps_[e] == '.' || cps_[e] == ',' || cps_[e] == ':') && cls_[e + 1] == kClsDigit) {
+        sep = true;
+        e += 2;
+        while (e < m_ && cls_[e] == kClsDigit) ++e;
+      }
+      if (sep || !IsWordCont(cls_[e])) {  // cls_[m_] is a space sentinel
+        Reserve(e - k);
+        const std::size_t off = pos_;
+        for (std::size_t i = k; i < e; ++i) Put(static_cast<char>(cps_[i]));
+        Push(TokenType::kNumber, off, k, e, 0);
+        return e;
+      }
+    }
+    // Fused scan + emit for ASCII words; falls back to the general path on non-ASCII.
+    Reserve(m_ - k + 1);
+    {
+      char* const start = buf_ + pos_;
+      char* w = start;
+      const char* fold = o_.lowercase ? kAsciiLower.data() : kAsciiSame.data();
+      unsigned seen = 0;
+      char prev = 0;
+      int rep = 0;
+      std::uint16_t flags = 0;
+      std::size_t i = k;
+      // Locals: stores through char* may alias members, which would force reloads.
+      const char32_t* const cps = cps_;
+      const std::uint8_t* const cls = cls_;
+      for (;;) {
+        const char32_t cp = cps[i];
+        const std::uint8_t c = cls[i];
+        if (IsWordCont(c)) {
+          if (cp >= 0x80) goto general;
+          const unsigned bits = kAsciiCase[cp];
+          seen |= bits;
+          const char lc = fold[cp];
+          ++i;
+          if (lc == prev && (bits & kCaseAlpha)) [[unlikely]] {
+            if (++rep >= 2) {
+              flags |= kElongated;
+              continue;
+            }
+          } else {
+            rep = 0;
+          }
+          prev = lc;
+          *w++ = lc;
+          continue;
+        }
+        // cls_[m_] is a space sentinel, so i + 1 <= m_ here.
+        if ((cp == '\'' || cp == '-') && i > k && IsWordCont(cls[i + 1]) && cls[i + 1] != kClsMark) {
+          *w++ = static_cast<char>(cp);
+          prev = 0;
+          rep = 0;
+          ++i;
+          continue;
+        }
+        break;
+      }
+      const std::size_t off = pos_;
+      pos_ = static_cast<std::size_t>(w - buf_);
+      if ((seen & kCaseUpper) && !(seen & kCaseLower) && i - k >= 2) flags |= kAllCaps;
+      const std::string_view word(start, static_cast<std::size_t>(w - start));
+      if (EndsWithNt(word) || neg_.Contains(word)) flags |= kNegator;
+      Push(TokenType::kWord, off, k, i, flags);
+      return i;
+    }
+  general:
+    std::size_t e = k;
+    for (;;) {
+      if (IsWordCont(cls_[e])) {
+        ++e;
+        continue;
+      }
+      const char32_t c = cps_[e];
+      if ((c == '\'' || c == '-') && e > k && IsWordCont(cls_[e + 1]) && cls_[e + 1] != kClsMark) {
+        ++e;  // e + 1 <= m_ always holds: cls_[m_] is the sentinel
+        continue;
+      }
+      break;
+    }
+    EmitWordLike(TokenType::kWord, k, e);
+    return e;
+  }
+
+  // Word or hashtag [k, e): lowercase / NFKC, elongation, caps, negator.
+  void EmitWordLike(TokenType type, std::size_t k, std::size_t e) {
+    std::uint16_t flags = 0;
+    const std::size_t first = (type == TokenType::kHashtag) ? k + 1 : k;
+    Reserve(e - k + 1);
+    const std::size_t off = pos_;
+    if (type == TokenType::kHashtag) Put('#');
+    bool has_upper = false, has_lower = false;
+    std::size_t i = first;
+    {
+      // Local cursor: writes through char* would otherwise force pos_ to be reloaded.
+      char* w = buf_ + pos_;
+      char prev = 0;
+      int rep = 0;
+      const bool lower = o_.lowercase;
+      const char* fold = lower ? kAsciiLower.data() : kAsciiSame.data();
+      unsigned seen = 0;
+      for (; i < e; ++i) {  // ASCII fast path
+        const char32_t cp = cps_[i];
+        if (cp >= 0x80) break;
+        const unsigned bits = kAsciiCase[cp];
+        seen |= bits;
+        const char c = fold[cp];
+        if (c == prev && (bits & kCaseAlpha)) [[unlikely]] {
+          if (++rep >= 2) {
+            flags |= kElongated;
+            continue;
+          }
+        } else {
+          rep = 0;
+        }
+        prev = c;
+        *w++ = c;
+      }
+      has_upper = seen & kCaseUpper;
+      has_lower = seen & kCaseLower;
+      pos_ = static_cast<std::size_t>(w - buf_);
+    }
+    if (i < e) {  // non-ASCII: redo the whole word through utf8proc
+      pos_ = off + (type == TokenType::kHashtag ? 1 : 0);
+      flags = 0;
+      for (std::size_t j = first; j < e; ++j) {
+        has_upper |= cls_[j] == kClsUpper;
+        has_lower |= cls_[j] == kClsLower;
+      }
+      flags |= AppendNormalized(first, e);
+    }
+    if (has_upper && !has_lower && e - k >= 2 && type == TokenType::kWord) flags |= kAllCaps;
+    if (type == TokenType::kWord) {
+      const std::string_view w(buf_ + off, pos_ - off);
+      if (EndsWithNt(w) || neg_.Contains(w)) flags |= kNegator;
+    }
+    Push(type, off, k, e, flags);
+  }
+
+  // Non-ASCII word text: NFKC (+ case fold) via utf8proc into norm, with elongation cut.
+  std::uint16_t AppendNormalized(std::size_t k, std::size_t e) {
+    std::string& w = s_.word;
+    w.clear();
+    for (std::size_t i = k; i < e; ++i) AppendUtf8(w, cps_[i]);
+    utf8proc_option_t opts = static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    if (o_.nfkc) opts = static_cast<utf8proc_option_t>(opts | UTF8PROC_COMPAT);
+    if (o_.lowercase) opts = static_cast<utf8proc_option_t>(opts | UTF8PROC_CASEFOLD);
+    auto& buf = s_.u32;
+    if (buf.size() > (std::size_t{1} << 16) && w.size() < buf.size() / 16) buf = {};  // after a huge word
+    if (buf.size() < w.size() + 16) buf.resize(w.size() + 16);  // code points <= bytes; retried if NFKC expands
+    utf8proc_ssize_t r = utf8proc_decompose(reinterpret_cast<const utf8proc_uint8_t*>(w.data()),
+                                            static_cast<utf8proc_ssize_t>(w.size()), buf.data(),
+                                            static_cast<utf8proc_ssize_t>(buf.size()), opts);
+    if (r > static_cast<utf8proc_ssize_t>(buf.size())) {
+      buf.resize(static_cast<std::size_t>(r));
+      r = utf8proc_decompose(reinterpret_cast<const utf8proc_uint8_t*>(w.data()),
+                             static_cast<utf8proc_ssize_t>(w.size()), buf.data(),
+                             static_cast<utf8proc_ssize_t>(buf.size()), opts);
+    }
+    if (r < 0) {  // cannot happen for valid UTF-8; keep the raw text
+      Reserve(w.size());
+      for (char c : w) Put(c);
+      return 0;
+    }
+    r = utf8proc_normalize_utf32(buf.data(), r, opts);
+    Reserve(static_cast<std::size_t>(r) * 4);
+    std::uint16_t flags = 0;
+    utf8proc_int32_t prev = -1;
+    int rep = 0;
+    for (utf8proc_ssize_t i = 0; i < r; ++i) {
+      const utf8proc_int32_t c = buf[static_cast<std::size_t>(i)];
+      if (c == prev) {
+        const auto cat = utf8proc_category(c);
+        const bool letter = cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+        if (letter && ++rep >= 2) {
+          flags |= kElongated;
+          continue;
+        }
+      } else {
+        rep = 0;
+      }
+      prev = c;
+      PutCp(static_cast<char32_t>(c));
+    }
+    return flags;
+  }
+
+  void Emit(TokenType type, std::string_view text, std::size_t k, std::size_t e, std::uint16_t flags) {
+    Reserve(text.size());
+    const std::size_t off = pos_;
+    for (char c : text) Put(c);
+    Push(type, off, k, e, flags);
+  }
+
+  [[gnu::always_inline]] Token& Push(TokenType type, std::size_t off, std::size_t k, std::size_t e,
+                                     std::uint16_t flags) {
+    if (ntok_ == tok_cap_) [[unlikely]]
+      GrowTokens();
+    Token& t = tok_[ntok_++];
+    t.type = type;
+    t.flags = flags;
+    t.offset = static_cast<std::uint32_t>(off);
+    t.length = static_cast<std::uint32_t>(pos_ - off);
+    t.source_offset = src_[k];
+    t.source_length = src_[e] - src_[k];
+    t.run = 1;
+    // Negation scope (rule 9) and caps counts, tracked as tokens are produced.
+    const char* txt = buf_ + off;
+    if (type == TokenType::kPunct) {
+      const char c0 = txt[0];
+      if (c0 == '.' || c0 == ',' || c0 == ';' || c0 == ':' || c0 == '!' || c0 == '?' ||
+          (t.length == 3 && std::memcmp(txt, "\xE3\x80\x82", 3) == 0))
+        window_ = 0;
+      return t;
+    }
+    ++content_;
+    caps_ += (flags & kAllCaps) != 0;
+    if (!o_.mark_negation) return t;
+    if (type == TokenType::kWord && t.length == 3 && txt[0] == 'b' && txt[1] == 'u' && txt[2] == 't') {
+      window_ = 0;
+      return t;
+    }
+    if (window_ > 0) {
+      t.flags |= kNegated;
+      --window_;
+    }
+    if (type == TokenType::kWord && (flags & kNegator)) window_ = o_.negation_window;
+    return t;
+  }
+
+ public:
+  bool caps_differential() const { return caps_ > 0 && caps_ < content_; }
+
+ private:
+
+  const TokenizerOptions& o_;
+  Scratch& s_;
+  const char32_t* cps_;
+  const std::uint8_t* cls_;
+  const std::uint32_t* src_;
+  std::size_t m_;
+  TokenizedText& out_;
+  const NegatorSet& neg_ = Negators();
+  char* buf_ = nullptr;
+  std::size_t pos_ = 0;
+  std::size_t cap_ = 0;
+  Token* tok_ = nullptr;       // out_.tokens storage, written directly (no per-token push_back)
+  std::size_t ntok_ = 0;
+  std::size_t tok_cap_ = 0;
+  std::uint32_t window_ = 0;   // tokens left in the current negation scope
+  std::size_t content_ = 0;    // non-punctuation tokens
+  std::size_t caps_ = 0;       // kAllCaps tokens
+};
+
+}  // namespace
+
+bool IsNegatorWord(std::string_view word) noexcept { return EndsWithNt(word) || Negators().Contains(word); }
+
+Tokenizer::Tokenizer(TokenizerOptions opts) : opts_(opts) {}
+
+void Tokenizer::Tokenize(std::string_view input, TokenizedText& out) const {
+  out.clear();
+  input = input.substr(0, Utf8TruncationPoint(input, opts_.max_input_bytes));
+  const std::size_t n = input.size();
+  if (n == 0) return;
+
+  Scratch& s = GetScratch();
+  if (s.cps.size() > (std::size_t{1} << 16) && n < s.cps.size() / 16) {
+    // A huge input grew the per-thread scratch (~9 bytes per input byte): give it back.
+    s.cps = {};
+    s.cls = {};
+    s.src = {};
+  }
+  if (s.cps.size() < n + 1) {
+    s.cps.resize(n + 1);
+    s.cls.resize(n + 1);
+    s.src.resize(n + 1);
+  }
+  Decoder d{s.cps.data(), s.cls.data(), s.src.data()};
+  std::size_t i = 0;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(input.data());
+  while (i < n) {
+    // Fast path: a run of plain ASCII (no '&', no '\\') is copied with its classes.
+    {
+      char32_t* cps = d.cps + d.m;
+      std::uint8_t* cls = d.cls + d.m;
+      std::uint32_t* src = d.src + d.m;
+      std::size_t j = i;
+      for (; j < n; ++j) {
+        const unsigned char b = bytes[j];
+        const std::uint8_t k = kPlainCls[b];
+        if (k == kNotPlain) break;
+        *cps++ = b;
+        *cls++ = k;
+        *src++ = static_cast<std::uint32_t>(j);
+      }
+      d.m += j - i;
+      i = j;
+      if (i >= n) break;
+    }
+    const auto b = bytes[i];
+    const auto off = static_cast<std::uint32_t>(i);
+    if (b < 0x80) {
+      char32_t cp;
+      std::size_t len;
+      if (b == '&' && opts_.decode_entities && (len = DecodeEntity(input, i, &cp)) != 0) {
+        d.Push(cp, off);
+        i += len;
+      } else if (b == '\\' && opts_.decode_u_escapes && (len = DecodeUEscape(input, i, &cp)) != 0) {
+        d.Push(cp, off);
+        i += len;
+      } else {
+        d.PushAscii(b, off);
+        ++i;
+      }
+      continue;
+    }
+    char32_t cp;
+    const std::size_t len = DecodeUtf8(input, i, &cp);
+    d.Push(cp, off);
+    i += len;
+  }
+  const std::size_t m = d.m;
+  s.src[m] = static_cast<std::uint32_t>(n);
+  s.cls[m] = kClsSpace;
+  s.cps[m] = U' ';
+
+  Scanner scanner(opts_, s, m, out);
+  scanner.Run();
+  scanner.Finish();
+
+  out.any_caps_differential = scanner.caps_differential();
+}
+
+}  // namespace sentio::text
