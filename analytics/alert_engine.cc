@@ -6,6 +6,7 @@
 
 #include "analytics/alert_json.h"
 #include "analytics/webhook.h"
+#include "core/json_writer.h"
 
 namespace sentio::analytics {
 namespace json = boost::json;
@@ -91,7 +92,7 @@ Result<std::vector<storage::Alert>> AlertEngine::EvaluateOnce() {
     if (bus_) {
       auto ev = std::make_shared<pipeline::Event>();
       ev->type = pipeline::Event::Type::kAlert;
-      ev->json = json::serialize(json::object{{"type", "alert"}, {"data", AlertToJson(a)}});
+      ev->json = ToJson(json::object{{"type", "alert"}, {"data", AlertToJson(a)}});
       bus_->Publish(std::move(ev));
     }
     if (webhooks_ && !r.webhook_url.empty()) webhooks_->Enqueue(r.webhook_url, AlertToJson(a));
@@ -137,8 +138,14 @@ Result<std::optional<storage::Alert>> AlertEngine::Evaluate(const storage::Alert
     details["current_negative_share"] = cur.neg_share();
   } else if (r.type == "volume_spike") {
     double base = 0;
-    for (std::size_t i = 1; i < win.size(); ++i) base += static_cast<double>(win[i].total());
+    int covered = 0;
+    for (std::size_t i = 1; i < win.size(); ++i) {
+      base += static_cast<double>(win[i].total());
+      covered += win[i].total() > 0;
+    }
     base /= static_cast<double>(win.size() - 1);
+    // No baseline yet (a fresh install or a new scope): a spike needs history to compare to.
+    if (covered < 3) return std::optional<storage::Alert>{};
     actual = static_cast<double>(cur.total()) / std::max(base, 1.0);
     details["baseline_per_window"] = base;
   } else {
@@ -154,7 +161,7 @@ Result<std::optional<storage::Alert>> AlertEngine::Evaluate(const storage::Alert
   a.window_end = end;
   a.post_count = cur.total();
   a.triggered_at = now;
-  a.details_json = json::serialize(details);
+  a.details_json = ToJson(details);
   return std::optional<storage::Alert>(std::move(a));
 }
 

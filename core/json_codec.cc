@@ -1,16 +1,22 @@
 #include "core/json_codec.h"
 
 #include "core/clock.h"
+#include "core/json_writer.h"
+
+#include <cmath>
 
 namespace sentio {
 namespace json = boost::json;
 
 namespace {
 
+// Scores are float32 model outputs: 4 decimals is all the precision they carry.
+double Round4(float v) { return std::round(static_cast<double>(v) * 1e4) / 1e4; }
+
 json::object ScoresToJson(const std::vector<std::pair<std::string, float>>& scores) {
   json::object o;
   o.reserve(scores.size());
-  for (const auto& [k, v] : scores) o.emplace(k, static_cast<double>(v));
+  for (const auto& [k, v] : scores) o.emplace(k, Round4(v));
   return o;
 }
 
@@ -25,7 +31,7 @@ std::pair<std::string, std::string> SplitModelVersion(const std::string& mv) {
 json::object PredictionToJson(const Prediction& p, bool with_explanation) {
   json::object o;
   o["label"] = p.label;
-  o["score"] = static_cast<double>(p.score);
+  o["score"] = Round4(p.score);
   o["scores"] = ScoresToJson(p.scores);
   if (!p.labels_over_threshold.empty()) {
     json::array a;
@@ -34,7 +40,7 @@ json::object PredictionToJson(const Prediction& p, bool with_explanation) {
   }
   if (with_explanation && !p.explanation.empty()) {
     json::array a;
-    for (const auto& [tok, w] : p.explanation) a.emplace_back(json::object{{"token", tok}, {"weight", w}});
+    for (const auto& [tok, w] : p.explanation) a.emplace_back(json::object{{"token", tok}, {"weight", Round4(w)}});
     o["explanation"] = std::move(a);
   }
   return o;
@@ -75,11 +81,11 @@ json::object PostRecordToJson(const PostRecord& r) {
   const Analysis& a = r.analysis;
   json::object s;
   s["label"] = a.sentiment.label;
-  s["confidence"] = static_cast<double>(a.sentiment.score);
+  s["confidence"] = Round4(a.sentiment.score);
   s["scores"] = ScoresToJson(a.sentiment.scores);
   if (!a.emotion.label.empty()) {
     s["emotion"] = a.emotion.label;
-    s["emotion_confidence"] = static_cast<double>(a.emotion.score);
+    s["emotion_confidence"] = Round4(a.emotion.score);
     s["emotion_scores"] = ScoresToJson(a.emotion.scores);
   } else {
     s["emotion"] = nullptr;
@@ -93,6 +99,6 @@ json::object PostRecordToJson(const PostRecord& r) {
   return o;
 }
 
-void AppendJson(std::string& out, const json::value& v) { out += json::serialize(v); }
+void AppendJson(std::string& out, const json::value& v) { out += ToJson(v); }
 
 }  // namespace sentio

@@ -70,3 +70,78 @@ void AppendJsonString(std::string& out, std::string_view s) {
 }
 
 }  // namespace sentio
+
+#include <boost/json.hpp>
+
+namespace sentio {
+
+namespace {
+void Write(std::string& out, const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::null: out += "null"; break;
+    case boost::json::kind::bool_: out += v.get_bool() ? "true" : "false"; break;
+    case boost::json::kind::int64: {
+      char buf[24];
+      auto r = std::to_chars(buf, buf + sizeof buf, v.get_int64());
+      out.append(buf, static_cast<std::size_t>(r.ptr - buf));
+      break;
+    }
+    case boost::json::kind::uint64: {
+      char buf[24];
+      auto r = std::to_chars(buf, buf + sizeof buf, v.get_uint64());
+      out.append(buf, static_cast<std::size_t>(r.ptr - buf));
+      break;
+    }
+    case boost::json::kind::double_: {
+      double d = v.get_double();
+      if (!(d == d) || d > 1e308 || d < -1e308) {
+        out += "null";
+        break;
+      }
+      char buf[40];
+      auto r = std::to_chars(buf, buf + sizeof buf, d);
+      out.append(buf, static_cast<std::size_t>(r.ptr - buf));
+      break;
+    }
+    case boost::json::kind::string: {
+      const auto& s = v.get_string();
+      AppendJsonString(out, std::string_view(s.data(), s.size()));
+      break;
+    }
+    case boost::json::kind::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& e : v.get_array()) {
+        if (!first) out += ',';
+        first = false;
+        Write(out, e);
+      }
+      out += ']';
+      break;
+    }
+    case boost::json::kind::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& kv : v.get_object()) {
+        if (!first) out += ',';
+        first = false;
+        AppendJsonString(out, std::string_view(kv.key().data(), kv.key().size()));
+        out += ':';
+        Write(out, kv.value());
+      }
+      out += '}';
+      break;
+    }
+  }
+}
+}  // namespace
+
+std::string ToJson(const boost::json::value& v) {
+  std::string out;
+  out.reserve(256);
+  Write(out, v);
+  return out;
+}
+
+
+}  // namespace sentio

@@ -33,3 +33,12 @@ inline void AppendJsonNumber(std::string& out, double v, int decimals = 4) {
 }
 
 }  // namespace sentio
+
+#include <boost/json/value.hpp>
+
+namespace sentio {
+// Compact serialisation of a boost::json value with human-friendly numbers: doubles use
+// the shortest round-trip form ("0.7719", not "7.719E-1"). Use instead of json::serialize
+// for everything that leaves the process.
+std::string ToJson(const boost::json::value& v);
+}  // namespace sentio

@@ -33,3 +33,14 @@ TEST(JsonWriter, Numbers) {
 
 }  // namespace
 }  // namespace sentio
+
+namespace sentio {
+namespace {
+TEST(JsonWriter, ToJsonUsesShortestNumbers) {
+  boost::json::value v = {{"a", 0.7719}, {"b", 3}, {"c", "x\"y"}, {"d", nullptr}, {"e", boost::json::array{true, 1.5e-7}}};
+  std::string s = ToJson(v);
+  EXPECT_EQ(s, R"({"a":0.7719,"b":3,"c":"x\"y","d":null,"e":[true,1.5e-07]})");
+  EXPECT_EQ(boost::json::parse(s), v);
+}
+}  // namespace
+}  // namespace sentio

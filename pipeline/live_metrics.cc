@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/json_writer.h"
+
 namespace sentio::pipeline {
 namespace json = boost::json;
 
@@ -25,7 +27,7 @@ Result<std::string> LiveMetricsPublisher::BuildMessage() {
                               {"neutral", d.neutral},
                               {"total", d.positive + d.negative + d.neutral}};
   }
-  return json::serialize(json::object{{"type", "metrics_update"}, {"data", std::move(data)},
+  return ToJson(json::object{{"type", "metrics_update"}, {"data", std::move(data)},
                                       {"timestamp", format_iso8601(now)}});
 }
 

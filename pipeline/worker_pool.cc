@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/json_writer.h"
+
 #include "core/json_codec.h"
 
 namespace sentio::pipeline {
@@ -81,7 +83,7 @@ void WorkerPool::Run(std::size_t) {
         ev->type = Event::Type::kNewPost;
         ev->source = row.post.source;
         ev->video_id = row.post.video_id;
-        ev->json = boost::json::serialize(boost::json::object{{"type", "new_post"}, {"data", PostRecordToJson(rec)}});
+        ev->json = ToJson(boost::json::object{{"type", "new_post"}, {"data", PostRecordToJson(rec)}});
         bus_->Publish(std::move(ev));
       }
     }
