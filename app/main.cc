@@ -9,6 +9,7 @@
 
 #include "app/analyze_cmd.h"
 #include "app/ingest_cmd.h"
+#include "app/keys_cmd.h"
 #include "app/serve_cmd.h"
 #ifdef SENTIO_HAVE_TRAIN_CMD
 #include "app/eval_cmd.h"
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
 #endif
   sentio::app::RegisterIngestCommand(app);
   sentio::app::RegisterWorkerCommand(app);
+  sentio::app::RegisterKeysCommand(app);
   app.add_subcommand("version", "Print the version")->callback([] { std::printf("sentio %s\n", SENTIO_VERSION); });
 
   int rc = 0;

@@ -60,17 +60,22 @@ class Server:
     def kill9(self):
         self.proc.kill()
         self.proc.wait()
+        self.log.close()
 
     def stop(self, timeout=15):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                return self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-                return -9
-        return self.proc.returncode if self.proc else None
+        try:
+            if self.proc and self.proc.poll() is None:
+                self.proc.terminate()
+                try:
+                    return self.proc.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait()
+                    return -9
+            return self.proc.returncode if self.proc else None
+        finally:
+            if getattr(self, "log", None):
+                self.log.close()
 
     def request(self, method, path, body=None, headers=None, timeout=10, raw=False):
         c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
