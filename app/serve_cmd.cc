@@ -38,7 +38,7 @@ struct ServeConfig {
   server::ServerOptions http;
   std::string model = "sentiment";
   std::string emotion_model = "emotion";
-  int workers = 1;
+  int workers = 2;
   int worker_batch = 256;
   int predict_threads = 1;
   int blocking_threads = 4;

@@ -326,23 +326,64 @@ class PostgresStore::Conn {
   }
   // Prepared (once per connection) execution with text parameters.
   Result<Res> Query(const std::string& sql, const Params& p) {
-    auto [it, fresh] = prepared_.try_emplace(sql, "");
-    if (fresh) {
-      std::string name = "s" + std::to_string(prepared_.size());
-      Res pr(PQprepare(pg_, name.c_str(), sql.c_str(), static_cast<int>(p.size()), nullptr));
-      Status st = Check(pr);
-      if (!st.ok()) {
-        prepared_.erase(it);
-        return st;
-      }
-      it->second = name;
-    }
+    SENTIO_ASSIGN_OR_RETURN(const std::string* name, Prepare(sql, p.size()));
     auto values = p.Values();
-    Res r(PQexecPrepared(pg_, it->second.c_str(), static_cast<int>(values.size()), values.data(),
+    Res r(PQexecPrepared(pg_, name->c_str(), static_cast<int>(values.size()), values.data(),
                          nullptr, nullptr, 0));
     Status st = Check(r);
     if (!st.ok()) return st;
     return r;
+  }
+
+  // Sends every statement in one round trip (libpq pipeline mode) and returns their
+  // results in order, or the first error. Use inside an explicit transaction.
+  struct Stmt {
+    const std::string* sql;
+    const Params* params;
+  };
+  Result<std::vector<Res>> Pipeline(const std::vector<Stmt>& stmts) {
+    std::vector<const std::string*> names;
+    for (const auto& s : stmts) {
+      SENTIO_ASSIGN_OR_RETURN(const std::string* name, Prepare(*s.sql, s.params->size()));
+      names.push_back(name);
+    }
+    if (PQenterPipelineMode(pg_) != 1) return Internal("postgres: cannot enter pipeline mode");
+    Status first;
+    std::size_t sent = 0;
+    for (std::size_t i = 0; i < stmts.size(); ++i) {
+      auto values = stmts[i].params->Values();
+      if (PQsendQueryPrepared(pg_, names[i]->c_str(), static_cast<int>(values.size()),
+                              values.data(), nullptr, nullptr, 0) != 1) {
+        first = Unavailable(std::string("postgres: ") + PQerrorMessage(pg_));
+        break;
+      }
+      ++sent;
+    }
+    std::vector<Res> out;
+    if (PQpipelineSync(pg_) != 1 && first.ok())
+      first = Unavailable(std::string("postgres: ") + PQerrorMessage(pg_));
+    for (std::size_t i = 0; i < sent; ++i) {
+      Res r(PQgetResult(pg_));
+      if (!r) {
+        if (first.ok()) first = Unavailable(std::string("postgres: ") + PQerrorMessage(pg_));
+        break;
+      }
+      if (first.ok()) {
+        Status st = Check(r);
+        if (!st.ok()) first = st;
+      }
+      out.push_back(std::move(r));
+      while (PGresult* extra = PQgetResult(pg_)) PQclear(extra);  // end-of-query NULL
+    }
+    // The sync point (PGRES_PIPELINE_SYNC); then the connection is idle again.
+    while (PGresult* r = PQgetResult(pg_)) {
+      bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+      PQclear(r);
+      if (sync) break;
+    }
+    PQexitPipelineMode(pg_);
+    if (!first.ok()) return first;
+    return out;
   }
 
  private:
@@ -351,6 +392,7 @@ class PostgresStore::Conn {
     auto s = PQresultStatus(r.get());
     if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY)
       return Status::Ok();
+    if (s == PGRES_PIPELINE_ABORTED) return Internal("postgres: pipeline aborted");
     const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
     std::string code = state ? state : "";
     std::string msg = PQresultErrorMessage(r.get());
@@ -361,6 +403,21 @@ class PostgresStore::Conn {
     if (code == "40P01" || code == "40001") return Unavailable(msg);
     if (code == "53300") return ResourceExhausted(msg);
     return Internal(msg);
+  }
+
+  Result<const std::string*> Prepare(const std::string& sql, std::size_t nparams) {
+    auto [it, fresh] = prepared_.try_emplace(sql, "");
+    if (fresh) {
+      std::string name = "s" + std::to_string(prepared_.size());
+      Res pr(PQprepare(pg_, name.c_str(), sql.c_str(), static_cast<int>(nparams), nullptr));
+      Status st = Check(pr);
+      if (!st.ok()) {
+        prepared_.erase(it);
+        return st;
+      }
+      it->second = name;
+    }
+    return &it->second;
   }
 
   PGconn* pg_;
@@ -488,15 +545,19 @@ Status PostgresStore::Run(const std::function<Status(Conn&)>& fn) {
   return st;
 }
 
-Status PostgresStore::Tx(const std::function<Status(Conn&)>& fn) {
+Status PostgresStore::Tx(const std::function<Status(Conn&)>& fn, bool fn_begins_and_commits) {
   Status st;
   for (int attempt = 0; attempt <= opts_.max_retries; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(2 << std::min(attempt, 8)));
     SENTIO_ASSIGN_OR_RETURN(Lease c, Acquire());
-    st = c->Exec("BEGIN");
-    if (st.ok()) {
+    if (fn_begins_and_commits) {
       st = fn(*c);
-      if (st.ok()) st = c->Exec("COMMIT");
+    } else {
+      st = c->Exec("BEGIN");
+      if (st.ok()) {
+        st = fn(*c);
+        if (st.ok()) st = c->Exec("COMMIT");
+      }
     }
     if (st.ok()) return st;
     if (!c->broken() && !c->Exec("ROLLBACK").ok()) c.poison();
@@ -582,8 +643,9 @@ class RollupDelta {
     }
   }
 
-  // Upserts in key order (the same order in every transaction: no deadlocks between them).
-  Status Apply(PostgresStore::Conn& c) const {
+  // Upserts in key order (the same order in every transaction: no deadlocks between them),
+  // appended to `out` as (sql, params).
+  void Statements(std::vector<std::pair<std::string, Params>>& out) const {
     ArrayText per, src, vid, bkt, pos, neg, neu, conf;
     std::size_t n = 0;
     for (const auto& [k, v] : roll_) {
@@ -599,7 +661,10 @@ class RollupDelta {
       ++n;
     }
     if (n > 0) {
-      auto r = c.Query(
+      Params ps;
+      ps.Add(per.Done()).Add(src.Done()).Add(vid.Done()).Add(bkt.Done()).Add(pos.Done())
+          .Add(neg.Done()).Add(neu.Done()).Add(conf.Done());
+      out.emplace_back(
           "INSERT INTO rollups(period, source, video_id, bucket, positive, negative, neutral, "
           "conf_sum) SELECT * FROM unnest($1::smallint[], $2::text[], $3::text[], $4::bigint[], "
           "$5::bigint[], $6::bigint[], $7::bigint[], $8::float8[]) "
@@ -608,9 +673,7 @@ class RollupDelta {
           "negative = rollups.negative + excluded.negative, "
           "neutral = rollups.neutral + excluded.neutral, "
           "conf_sum = rollups.conf_sum + excluded.conf_sum",
-          Params().Add(per.Done()).Add(src.Done()).Add(vid.Done()).Add(bkt.Done())
-              .Add(pos.Done()).Add(neg.Done()).Add(neu.Done()).Add(conf.Done()));
-      if (!r.ok()) return r.status();
+          std::move(ps));
     }
     ArrayText eper, esrc, evid, ebkt, eemo, ecnt;
     std::size_t m = 0;
@@ -625,16 +688,16 @@ class RollupDelta {
       ++m;
     }
     if (m > 0) {
-      auto r = c.Query(
+      Params ps;
+      ps.Add(eper.Done()).Add(esrc.Done()).Add(evid.Done()).Add(ebkt.Done()).Add(eemo.Done())
+          .Add(ecnt.Done());
+      out.emplace_back(
           "INSERT INTO emotion_rollups(period, source, video_id, bucket, emotion, count) "
           "SELECT * FROM unnest($1::smallint[], $2::text[], $3::text[], $4::bigint[], $5::text[], "
           "$6::bigint[]) ON CONFLICT (period, source, video_id, bucket, emotion) DO UPDATE SET "
           "count = emotion_rollups.count + excluded.count",
-          Params().Add(eper.Done()).Add(esrc.Done()).Add(evid.Done()).Add(ebkt.Done())
-              .Add(eemo.Done()).Add(ecnt.Done()));
-      if (!r.ok()) return r.status();
+          std::move(ps));
     }
-    return Status::Ok();
   }
 
  private:
@@ -707,15 +770,43 @@ Status PostgresStore::WriteResults(std::span<const ResultRow> rows) {
       .Add(a_emo_conf.Done()).Add(a_emo_scores.Done()).Add(a_mname.Done()).Add(a_mver.Done())
       .Add(a_emodel.Done()).Add(a_at.Done());
 
+  static const std::string kBegin = "BEGIN", kCommit = "COMMIT";
+  static const std::string kLock =
+      "SELECT p.source, p.post_id, p.sentiment, p.confidence, p.emotion FROM posts p "
+      "JOIN unnest($1::text[], $2::text[]) AS k(s, pid) ON p.source = k.s AND "
+      "p.post_id = k.pid ORDER BY p.id FOR UPDATE OF p";
+  static const std::string kUpsert =
+      "INSERT INTO posts(source, post_id, content, content_fold, author, created_at, "
+      "video_id, url, meta, ingested_at, sentiment, confidence, scores, emotion, "
+      "emotion_confidence, emotion_scores, model_name, model_version, emotion_model, "
+      "analyzed_at) SELECT s, pid, c, cf, a, t, v, u, m, g, se, co, sc, em, ec, es, mn, "
+      "mv, emd, at FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
+      "$5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::bigint[], "
+      "$11::text[], $12::float8[], $13::text[], $14::text[], $15::float8[], $16::text[], "
+      "$17::text[], $18::text[], $19::text[], $20::bigint[]) WITH ORDINALITY "
+      "AS x(s, pid, c, cf, a, t, v, u, m, g, se, co, sc, em, ec, es, mn, mv, emd, at, ord) "
+      "ORDER BY ord ON CONFLICT (source, post_id) DO UPDATE SET "
+      "sentiment = excluded.sentiment, confidence = excluded.confidence, "
+      "scores = excluded.scores, emotion = excluded.emotion, "
+      "emotion_confidence = excluded.emotion_confidence, "
+      "emotion_scores = excluded.emotion_scores, model_name = excluded.model_name, "
+      "model_version = excluded.model_version, emotion_model = excluded.emotion_model, "
+      "analyzed_at = excluded.analyzed_at "
+      "RETURNING source, post_id, created_at, video_id, (xmax = 0)";
+  static const Params kNone;
+
+  // Two round trips per batch (pipeline mode): BEGIN + lock + upsert, then the rollups +
+  // per-source counts + COMMIT.
   return Tx([&](Conn& c) -> Status {
     // 1. Lock the posts that already exist (id order) and read their current analysis: a
     //    concurrent re-write of the same post waits here, so the rollup delta is exact.
+    //    Then one statement: new posts inserted in batch order (ids grow in arrival order,
+    //    like SQLite rowids; first write wins on the post fields), analyses set on all.
     SENTIO_ASSIGN_OR_RETURN(
-        Res locked,
-        c.Query("SELECT p.source, p.post_id, p.sentiment, p.confidence, p.emotion FROM posts p "
-                "JOIN unnest($1::text[], $2::text[]) AS k(s, pid) ON p.source = k.s AND "
-                "p.post_id = k.pid ORDER BY p.id FOR UPDATE OF p",
-                keys));
+        std::vector<Res> first,
+        c.Pipeline({{&kBegin, &kNone}, {&kLock, &keys}, {&kUpsert, &upsert}}));
+    const Res& locked = first[1];
+    const Res& up = first[2];
     struct Old {
       std::optional<std::string> sentiment, emotion;
       double confidence = 0;
@@ -731,33 +822,10 @@ Status PostgresStore::WriteResults(std::span<const ResultRow> rows) {
       existing.emplace(std::pair{std::string(Text(locked, i, 0)), std::string(Text(locked, i, 1))},
                        std::move(o));
     }
-
-    // 2. One statement: new posts inserted in batch order (ids grow in arrival order, like
-    //    SQLite rowids; first write wins on the post fields), analyses set on all of them.
-    SENTIO_ASSIGN_OR_RETURN(
-        Res up,
-        c.Query("INSERT INTO posts(source, post_id, content, content_fold, author, created_at, "
-                "video_id, url, meta, ingested_at, sentiment, confidence, scores, emotion, "
-                "emotion_confidence, emotion_scores, model_name, model_version, emotion_model, "
-                "analyzed_at) SELECT s, pid, c, cf, a, t, v, u, m, g, se, co, sc, em, ec, es, mn, "
-                "mv, emd, at FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
-                "$5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::bigint[], "
-                "$11::text[], $12::float8[], $13::text[], $14::text[], $15::float8[], $16::text[], "
-                "$17::text[], $18::text[], $19::text[], $20::bigint[]) WITH ORDINALITY "
-                "AS x(s, pid, c, cf, a, t, v, u, m, g, se, co, sc, em, ec, es, mn, mv, emd, at, ord) "
-                "ORDER BY ord ON CONFLICT (source, post_id) DO UPDATE SET "
-                "sentiment = excluded.sentiment, confidence = excluded.confidence, "
-                "scores = excluded.scores, emotion = excluded.emotion, "
-                "emotion_confidence = excluded.emotion_confidence, "
-                "emotion_scores = excluded.emotion_scores, model_name = excluded.model_name, "
-                "model_version = excluded.model_version, emotion_model = excluded.emotion_model, "
-                "analyzed_at = excluded.analyzed_at "
-                "RETURNING source, post_id, created_at, video_id, (xmax = 0)",
-                upsert));
     if (PQntuples(up.get()) != static_cast<int>(uniq.size()))
       return Internal("postgres: upsert returned an unexpected row count");
 
-    // 3. Rollup delta (old analysis out, new one in) and per-source counts of new posts.
+    // 2. Rollup delta (old analysis out, new one in) and per-source counts of new posts.
     RollupDelta delta;
     std::map<std::string, std::int64_t> new_per_source;
     for (int i = 0; i < PQntuples(up.get()); ++i) {
@@ -769,34 +837,41 @@ Status PostgresStore::WriteResults(std::span<const ResultRow> rows) {
         new_per_source[key.first]++;
       } else {
         auto it = existing.find(key);
-        // Inserted by a concurrent transaction after step 1: its analysis was not read
-        // under our lock. Rare; retry the whole transaction (it will be found in step 1).
+        // Inserted by a concurrent transaction after our lock statement: its analysis was
+        // not read under our lock. Rare; retry the whole transaction.
         if (it == existing.end()) return Unavailable("postgres [40001]: concurrent insert, retry");
         const Old& o = it->second;
         if (o.sentiment)
           delta.Add(key.first, video_id, created_at, *o.sentiment, o.confidence,
                     o.emotion ? &*o.emotion : nullptr, -1);
       }
-      const Analysis& a = *uniq[index.at({std::string_view(key.first), std::string_view(key.second)})].analysis;
+      const Analysis& a =
+          *uniq[index.at({std::string_view(key.first), std::string_view(key.second)})].analysis;
       delta.Add(key.first, video_id, created_at, a.sentiment.label,
                 static_cast<double>(a.sentiment.score),
                 a.emotion.label.empty() ? nullptr : &a.emotion.label, +1);
     }
-    SENTIO_RETURN_IF_ERROR(delta.Apply(c));
+    std::vector<std::pair<std::string, Params>> rest;
+    delta.Statements(rest);
     if (!new_per_source.empty()) {
       ArrayText cs, cn;
       for (const auto& [s, n] : new_per_source) {
         cs.Add(s);
         cn.Add(n);
       }
-      SENTIO_ASSIGN_OR_RETURN(
-          Res cnt, c.Query("INSERT INTO source_counts(source, posts) SELECT * FROM "
-                           "unnest($1::text[], $2::bigint[]) ON CONFLICT (source) DO UPDATE SET "
-                           "posts = source_counts.posts + excluded.posts",
-                           Params().Add(cs.Done()).Add(cn.Done())));
+      Params ps;
+      ps.Add(cs.Done()).Add(cn.Done());
+      rest.emplace_back("INSERT INTO source_counts(source, posts) SELECT * FROM "
+                        "unnest($1::text[], $2::bigint[]) ON CONFLICT (source) DO UPDATE SET "
+                        "posts = source_counts.posts + excluded.posts",
+                        std::move(ps));
     }
-    return Status::Ok();
-  });
+    std::vector<Conn::Stmt> second;
+    for (const auto& [sql, ps] : rest) second.push_back({&sql, &ps});
+    second.push_back({&kCommit, &kNone});
+    auto done = c.Pipeline(second);
+    return done.status();
+  }, /*fn_begins_and_commits=*/true);
 }
 
 // ------------------------------------------------------------------ reads

@@ -79,8 +79,9 @@ class PostgresStore final : public Store {
   void Release(std::unique_ptr<Conn> c, bool healthy);
   Result<std::unique_ptr<Conn>> Connect();
   Status Migrate();
-  // Runs fn in a transaction (retried on deadlock / serialisation failure).
-  Status Tx(const std::function<Status(Conn&)>& fn);
+  // Runs fn in a transaction (retried on deadlock / serialisation failure). With
+  // fn_begins_and_commits, fn sends BEGIN / COMMIT itself (pipelined with its statements).
+  Status Tx(const std::function<Status(Conn&)>& fn, bool fn_begins_and_commits = false);
   // Runs fn on a pooled connection outside an explicit transaction.
   Status Run(const std::function<Status(Conn&)>& fn);
 

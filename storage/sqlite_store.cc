@@ -407,7 +407,11 @@ Status SqliteStore::WriteResults(std::span<const ResultRow> rows) {
     }
     SENTIO_RETURN_IF_ERROR(counts.Apply(c));
     return delta.Apply(c);
-  });
+  },
+  // Not fsynced on its own: analyses are derived data. The queue entry they complete is
+  // acknowledged in a later WAL frame, so a crash that loses this commit also loses the
+  // ack and the post is simply delivered (and analysed) again. Ingest commits are durable.
+  WriteOptions{.durable = false});
 }
 
 Result<PostPage> SqliteStore::ListPosts(const PostFilter& f, const PageRequest& page) {

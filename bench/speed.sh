@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Throughput of `sentio analyze` (both default models, JSONL out) on the same 200k-line file
+# that ../shared/bench/peers.sh uses (tweeteval validation texts x100), 1 thread and all
+# threads, with peak RSS; then the peers (fastText, VADER, sklearn) in the same run.
+#   bench/speed.sh [path/to/sentio] [--no-peers]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+sentio=${1:-$root/build/bin/sentio}
+data=${SENTIO_DATA:-$root/../shared/data}
+work=${PEERS_DIR:-/tmp/sentio-peers}
+mkdir -p "$work"
+if [[ -f "$data/tweeteval_sentiment/validation.tsv" ]]; then
+  [[ -f "$work/big.txt" ]] || { cut -f2 "$data/tweeteval_sentiment/validation.tsv" > "$work/val_text.txt"; for i in $(seq 100); do cat "$work/val_text.txt"; done > "$work/big.txt"; }
+else  # no shared data: synthesise tweet-like lines so the bench still runs
+  [[ -f "$work/big.txt" ]] || python3 -c "
+import random; random.seed(1)
+w='i love this so much but the audio is bad @user #fail today was great not happy at all lol :) 😂 worst ever amazing'.split()
+print('\n'.join(' '.join(random.choice(w) for _ in range(random.randint(8,25))) for _ in range(200000)))" > "$work/big.txt"
+fi
+n=$(wc -l < "$work/big.txt")
+echo "texts: $n ($(du -h "$work/big.txt" | cut -f1))"
+run() {  # label threads
+  local best=0 rss=0
+  for rep in 1 2 3; do
+    local t0 t1 s
+    t0=$(date +%s.%N)
+    /usr/bin/time -f %M -o "$work/rss.txt" "$sentio" analyze -j "$2" < "$work/big.txt" > "$work/out.jsonl"
+    t1=$(date +%s.%N)
+    s=$(python3 -c "print(round($n/($t1-$t0)))")
+    (( s > best )) && best=$s
+    rss=$(cat "$work/rss.txt")
+  done
+  echo "sentio analyze $1 texts_per_second=$best peak_rss_mb=$((rss/1024)) (best of 3, includes model load)"
+  [[ $(wc -l < "$work/out.jsonl") -eq $n ]] || { echo "output line count mismatch"; exit 1; }
+}
+run "1 thread " 1
+run "$(nproc) threads" "$(nproc)"
+if [[ "${2:-}" != "--no-peers" && -x "$root/../shared/bench/peers.sh" ]]; then
+  echo "--- peers (same machine, same file)"
+  bash "$root/../shared/bench/peers.sh" speed 2>&1 | grep -E "texts_per_second|texts:"
+fi
