@@ -7,8 +7,10 @@ PKGS=(
   libboost1.81-all-dev libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev sqlite3
   libutf8proc-dev zlib1g-dev libssl-dev libcurl4-openssl-dev libpq-dev libhiredis-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  nodejs npm
 )
+# Node.js + npm (dashboard build, VADER lexicon fetch): keep a preinstalled one (the
+# machine image ships Node 20); otherwise Debian's packages.
+command -v npm >/dev/null 2>&1 || PKGS+=(nodejs npm)
 TEST_PKGS=(postgresql redis-server chromium wrk curl procps psmisc)
 want=("${PKGS[@]}")
 [[ "${1:-}" == "--with-test-deps" ]] && want+=("${TEST_PKGS[@]}")
