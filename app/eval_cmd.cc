@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/json_writer.h"
 #include "models/classifier.h"
 #include "train/dataset.h"
 #include "train/evaluate.h"
@@ -40,7 +41,7 @@ void Run(const EvalArgs& a) {
     o["model"] = info.model_version();
     o["data"] = a.data;
     if (data->skipped) o["skipped"] = data->skipped;
-    std::printf("%s\n", boost::json::serialize(o).c_str());
+    std::printf("%s\n", ToJson(o).c_str());
   } else {
     std::printf("model %s (%s) on %s", info.model_version().c_str(), info.kind.c_str(), a.data.c_str());
     if (data->skipped) std::printf(" (%zu malformed rows skipped)", data->skipped);

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "core/json_writer.h"
 #include "text/hashing.h"
 #include "train/evaluate.h"
 #include "train/meter.h"
@@ -261,7 +262,7 @@ Result<std::unique_ptr<lin::LinearModel>> TrainLinear(const Dataset& train, cons
   std::vector<float> avg_w(B * L, 0.f), avg_b(L, 0.f);
   std::vector<float> zva(va.size() * L);
   int best_epoch = 0;
-  std::string hist;
+  boost::json::array hist;
 
   for (int s = 0; s < o.seeds; ++s) {
     Params p;
@@ -360,8 +361,7 @@ Result<std::unique_ptr<lin::LinearModel>> TrainLinear(const Dataset& train, cons
         break;
       }
     }
-    if (!hist.empty()) hist += ",";
-    hist += std::to_string(best_epoch);
+    hist.emplace_back(best_epoch);
     const float inv = 1.f / static_cast<float>(o.seeds);
     for (std::size_t i = 0; i < avg_w.size(); ++i) avg_w[i] += best_w[i] * inv;
     for (std::size_t c = 0; c < L; ++c) avg_b[c] += best_b[c] * inv;
@@ -378,7 +378,7 @@ Result<std::unique_ptr<lin::LinearModel>> TrainLinear(const Dataset& train, cons
   {
     boost::json::object h;
     h["epochs"] = o.epochs;
-    h["best_epochs"] = "[" + hist + "]";
+    h["best_epochs"] = hist;
     h["lr"] = static_cast<double>(o.lr);
     h["threads"] = o.threads;
     h["seed"] = o.seed;
@@ -491,7 +491,7 @@ Result<std::unique_ptr<lin::LinearModel>> TrainLinear(const Dataset& train, cons
   mj["split"] = valid ? "validation" : "held-out";
   mj["train_seconds"] =
       std::round(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() * 10) / 10;
-  model->set_metrics_json(boost::json::serialize(mj));
+  model->set_metrics_json(ToJson(mj));
   if (report) {
     report->best_epoch = best_epoch;
     report->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

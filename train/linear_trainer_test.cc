@@ -118,3 +118,26 @@ TEST(LinearTrainer, RejectsBadOptions) {
 
 }  // namespace
 }  // namespace sentio::train
+
+namespace sentio::train {
+namespace {
+
+// Hogwild (threads > 1) is not bit-reproducible, but must still learn the toy task.
+TEST(LinearTrainer, HogwildTwoThreadsLearnsToyTask) {
+  auto tr = ReadDataset(kData + "toy_train.tsv", {});
+  ASSERT_TRUE(tr.ok());
+  ReadOptions ro;
+  ro.labels = tr->label_names;
+  auto va = ReadDataset(kData + "toy_valid.tsv", ro);
+  ASSERT_TRUE(va.ok());
+  auto o = SmallOptions();
+  o.threads = 2;
+  auto m = TrainLinear(*tr, &*va, o);
+  ASSERT_TRUE(m.ok()) << m.status().to_string();
+  auto meter = EvaluateClassifier(**m, *va);
+  ASSERT_TRUE(meter.ok());
+  EXPECT_GE(meter->accuracy(), 0.95) << meter->ToTable();
+}
+
+}  // namespace
+}  // namespace sentio::train

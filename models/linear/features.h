@@ -50,9 +50,10 @@ struct FeatureOrigin {
 // Hard cap on features per text (keeps int32 accumulators exact and time bounded).
 inline constexpr std::size_t kMaxFeatures = 16384;
 
-// Appends the bucket ids of `tok` to `out` (cleared first). `lex` is used only when
+// Replaces `out` with the bucket ids of `tok` (convenience form for tests and tools: it
+// resizes `out` to kMaxFeatures and back, so it is not for hot loops). `lex` is used only when
 // cfg.lexicon_features (nullptr there: no lexicon features). `origin`, when non-null, gets
-// one entry per feature. Allocates nothing once the buffers have grown.
+// one entry per feature.
 void ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig& cfg,
                      const LexiconScores* lex, std::vector<std::uint32_t>& out,
                      std::vector<FeatureOrigin>* origin = nullptr);

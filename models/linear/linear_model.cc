@@ -9,6 +9,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/json_writer.h"
+
 namespace sentio::models::linear {
 namespace json = boost::json;
 
@@ -404,7 +406,7 @@ Status LinearModel::Save(const std::string& dir) const {
   {
     std::ofstream f(tmp, std::ios::trunc);
     if (!f) return IoError(tmp + ": cannot open for writing");
-    f << json::serialize(o) << "\n";
+    f << ToJson(o) << "\n";
     if (!f) return IoError(tmp + ": write failed");
   }
   std::filesystem::rename(tmp, path, ec);
@@ -435,9 +437,9 @@ Result<std::unique_ptr<LinearModel>> LinearModel::Load(const std::string& dir) {
     for (const auto& l : o.at("labels").as_array()) meta.labels.emplace_back(l.as_string());
     meta.multi_label = o.at("multi_label").as_bool();
     if (auto* c = o.if_contains("created"); c && c->is_string()) meta.created = std::string(c->as_string());
-    if (auto* h = o.if_contains("hyperparameters")) meta.hyperparameters_json = json::serialize(*h);
-    if (auto* t = o.if_contains("training_data")) meta.training_data_json = json::serialize(*t);
-    if (auto* x = o.if_contains("metrics")) meta.metrics_json = json::serialize(*x);
+    if (auto* h = o.if_contains("hyperparameters")) meta.hyperparameters_json = ToJson(*h);
+    if (auto* t = o.if_contains("training_data")) meta.training_data_json = ToJson(*t);
+    if (auto* x = o.if_contains("metrics")) meta.metrics_json = ToJson(*x);
     if (auto* t = o.if_contains("thresholds")) {
       for (const auto& x : t->as_array()) m->calib_.thresholds.push_back(static_cast<float>(x.to_number<double>()));
     }
