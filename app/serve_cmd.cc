@@ -20,6 +20,9 @@
 #include "pipeline/worker_pool.h"
 #include "server/server.h"
 #include "sources/synth.h"
+#ifdef SENTIO_HAVE_REDIS
+#include "pipeline/redis_event_bridge.h"
+#endif
 
 namespace sentio::app {
 namespace {
@@ -78,12 +81,29 @@ Result<pipeline::ModelSet> LoadModels(const std::string& sentiment, const std::s
   return ms;
 }
 
+// Scale-out: live events travel between processes through Redis pub/sub when the queue is
+// Redis. Returns an owning handle (null when not needed).
+Result<std::shared_ptr<void>> MaybeStartEventBridge(const BackendConfig& b, pipeline::EventBus* bus, bool receive) {
+  if (b.queue.rfind("redis://", 0) != 0) return std::shared_ptr<void>();
+#ifdef SENTIO_HAVE_REDIS
+  pipeline::RedisEventBridgeOptions o;
+  o.receive_remote = receive;
+  auto br = pipeline::RedisEventBridge::Start(b.queue, bus, o);
+  if (!br.ok()) return br.status();
+  return std::shared_ptr<void>(std::move(*br));
+#else
+  (void)bus;
+  (void)receive;
+  return std::shared_ptr<void>();
+#endif
+}
+
 // Registers pipeline metrics and returns the worker batch hook.
 pipeline::WorkerPool::BatchHook MakeBatchHook(Metrics& m) {
   auto& analysed = m.AddCounter("sentio_posts_analysed_total", "Posts classified and stored by workers").With({});
   auto& batch = m.AddHistogram("sentio_worker_batch_size", "Posts per worker batch", {},
                                ExponentialBuckets(1, 2, 10)).With({});
-  auto& infer = m.AddHistogram("sentio_inference_duration_seconds", "Classification time per worker batch", {},
+  auto& infer = m.AddHistogram("sentio_worker_inference_duration_seconds", "Classification time per worker batch", {},
                                DurationBuckets()).With({});
   auto& store = m.AddHistogram("sentio_store_write_duration_seconds", "Store write + ack time per worker batch", {},
                                DurationBuckets()).With({});
@@ -119,6 +139,11 @@ int RunServe(ServeConfig cfg) {
 
   Metrics metrics;
   pipeline::EventBus bus;
+  auto bridge = MaybeStartEventBridge(cfg.backend, &bus, /*receive=*/true);
+  if (!bridge.ok()) {
+    spdlog::error("cannot start the Redis event bridge: {}", bridge.status().to_string());
+    return 1;
+  }
   pipeline::PredictServiceOptions popts;
   popts.threads = static_cast<std::size_t>(std::max(1, cfg.predict_threads));
   pipeline::PredictService predict(*models, popts);
@@ -225,6 +250,11 @@ int RunWorker(WorkerConfig cfg) {
   }
   Metrics metrics;
   pipeline::EventBus bus;
+  auto bridge = MaybeStartEventBridge(cfg.backend, &bus, /*receive=*/false);
+  if (!bridge.ok()) {
+    spdlog::error("cannot start the Redis event bridge: {}", bridge.status().to_string());
+    return 1;
+  }
   pipeline::PredictService predict(*models, {});
   pipeline::WorkerPoolOptions wopts;
   wopts.threads = static_cast<std::size_t>(std::max(1, cfg.threads));
