@@ -292,6 +292,7 @@ Status Server::Start() {
     WsHub* hub = s.hub.get();
     s.bus_sub = s.deps.bus->Subscribe([hub](const std::shared_ptr<const pipeline::Event>& e) { hub->Publish(e); });
   }
+  s.work.emplace(s.ioc.get_executor());
   s.Accept();
   s.RefreshQueueStats();
   for (int i = 0; i < s.opts.io_threads; ++i) {
@@ -345,6 +346,7 @@ void Server::Stop(std::chrono::milliseconds drain) {
     std::unique_lock lk(s.conn_mu);
     s.conn_cv.wait_for(lk, std::chrono::milliseconds(500), [&] { return s.conns.empty(); });
   }
+  s.work.reset();
   s.ioc.stop();
   for (auto& t : s.threads)
     if (t.joinable()) t.join();

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -114,6 +115,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   ServerOptions opts;
   ServerDeps deps;
   asio::io_context ioc;
+  // Keeps the io threads alive while requests wait on pools (no pending socket op) during a drain.
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   tcp::acceptor acceptor{ioc};
   asio::steady_timer stats_timer{ioc};
   std::vector<std::thread> threads;

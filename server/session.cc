@@ -101,65 +101,91 @@ class HttpSession final : public Exchange, public Drainable, public std::enable_
     return res;
   }
 
+  // Reading a request: wait (idle_timeout) for its first bytes, then header and body must
+  // arrive within read_timeout (408 otherwise).
   void DoRead() {
     idle_ = true;
     if (drain_) return Close();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(s_->opts.max_header_bytes));
     parser_->body_limit(s_->opts.max_body_bytes);
-    continue_sent_ = false;
-    ReadSome();
+    if (buffer_.size() > 0) return StartRequest();  // pipelined bytes already here
+    stream_.expires_after(s_->opts.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(8192), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      if (ec) return self->Close();
+      self->buffer_.commit(n);
+      self->StartRequest();
+    });
   }
 
-  void ReadSome() {
-    if (parser_->got_some()) {
-      stream_.expires_at(deadline_);
-    } else {
-      stream_.expires_after(s_->opts.idle_timeout);
-    }
-    http::async_read_some(stream_, buffer_, *parser_,
-                          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
-  }
-
-  void OnRead(beast::error_code ec) {
-    if (idle_ && parser_->got_some()) {  // first bytes of a request: the read timeout starts
-      idle_ = false;
-      deadline_ = Clock::now() + s_->opts.read_timeout;
-      start_ = Clock::now();
-    }
-    if (ec) {
-      if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted || !parser_->got_some())
-        return Close();
-      keep_alive_ = false;
-      request_id_ = s_->NextRequestId();
-      if (start_ == Clock::time_point{}) start_ = Clock::now();
-      if (ec == beast::error::timeout)
-        return Reply(ErrorResponse({Code::kDeadlineExceeded, "request not received within the read timeout"}));
-      if (ec == http::error::body_limit)
-        return Reply(ErrorResponse({Code::kTooLarge, "request body larger than " +
-                                                         std::to_string(s_->opts.max_body_bytes) + " bytes"}));
-      if (ec == http::error::header_limit)
-        return Reply(ErrorResponse({Code::kTooLarge, "request header larger than " +
-                                                         std::to_string(s_->opts.max_header_bytes) + " bytes"}));
-      if (ec.category() == http::make_error_code(http::error::bad_target).category() || ec == asio::error::eof || ec == http::error::partial_message)
-        return Reply(ErrorResponse({Code::kInvalidArgument, "malformed HTTP request: " + ec.message()}));
-      return Close();
-    }
-    if (!parser_->is_done()) {
-      if (parser_->is_header_done() && !continue_sent_ &&
-          beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
-        continue_sent_ = true;
-        static constexpr std::string_view k100 = "HTTP/1.1 100 Continue\r\n\r\n";
-        stream_.expires_at(deadline_);
-        return asio::async_write(stream_, asio::buffer(k100.data(), k100.size()),
-                                 [self = shared_from_this()](beast::error_code wec, std::size_t) {
-                                   if (wec) return self->Close();
-                                   self->ReadSome();
-                                 });
-      }
-      return ReadSome();
-    }
+  void StartRequest() {
+    idle_ = false;
+    start_ = Clock::now();
+    deadline_ = start_ + s_->opts.read_timeout;
+    // Our own timer (not tcp_stream's expiry, which closes the socket) so a 408 can be sent.
     stream_.expires_never();
+    timed_out_ = false;
+    read_timer_.expires_at(deadline_);
+    read_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->idle_ || self->read_done_) return;
+      self->timed_out_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);
+    });
+    read_done_ = false;
+    http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->OnHeader(ec);
+    });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec) return OnReadError(ec);
+    if (parser_->is_done()) return OnComplete();
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      static constexpr std::string_view k100 = "HTTP/1.1 100 Continue\r\n\r\n";
+      stream_.expires_at(deadline_);
+      return asio::async_write(stream_, asio::buffer(k100.data(), k100.size()),
+                               [self = shared_from_this()](beast::error_code wec, std::size_t) {
+                                 if (wec) return self->Close();
+                                 self->stream_.expires_never();
+                                 self->ReadBody();
+                               });
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->OnReadError(ec);
+      self->OnComplete();
+    });
+  }
+
+  void OnReadError(beast::error_code ec) {
+    read_done_ = true;
+    read_timer_.cancel();
+    if (ec == asio::error::operation_aborted && !timed_out_) return Close();
+    keep_alive_ = false;
+    linger_ = !timed_out_;  // the client may still be sending: let it read our answer
+    request_id_ = s_->NextRequestId();
+    if (timed_out_)
+      return Reply(ErrorResponse({Code::kDeadlineExceeded, "request not received within the read timeout"}));
+    if (ec == http::error::body_limit)
+      return Reply(ErrorResponse({Code::kTooLarge, "request body larger than " +
+                                                       std::to_string(s_->opts.max_body_bytes) + " bytes"}));
+    if (ec == http::error::header_limit)
+      return Reply(ErrorResponse({Code::kTooLarge, "request header larger than " +
+                                                       std::to_string(s_->opts.max_header_bytes) + " bytes"}));
+    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset)
+      return Close();  // client went away mid-request: nobody to answer
+    if (ec.category() == http::make_error_code(http::error::bad_target).category())
+      return Reply(ErrorResponse({Code::kInvalidArgument, "malformed HTTP request: " + ec.message()}));
+    return Close();
+  }
+
+  void OnComplete() {
+    read_done_ = true;
+    read_timer_.cancel();
     req_ = parser_->release();
     parser_.reset();
     HandleRequest();
@@ -217,7 +243,7 @@ class HttpSession final : public Exchange, public Drainable, public std::enable_
   }
 
   void FinalizeHeaders(Response& res, bool may_compress) {
-    res.keep_alive(keep_alive_);
+    res.keep_alive(keep_alive_ && !s_->draining.load());
     res.set(http::field::server, "sentio");
     res.set("X-Request-Id", request_id_);
     if (!origin_.empty() && s_->OriginAllowed(origin_)) {
@@ -281,8 +307,30 @@ class HttpSession final : public Exchange, public Drainable, public std::enable_
     res_.reset();
     req_ = {};
     start_ = {};
-    if (ec || close) return Close();
+    if (ec) return Close();
+    if (close) return linger_ ? LingerClose() : Close();
     DoRead();
+  }
+
+  // After answering a request we did not read to its end (413, 400), stop sending and
+  // discard what the client still sends for a short while, so it sees the answer instead
+  // of a reset connection (what RFC 9112 §9.6 calls a lingering close).
+  void LingerClose() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(std::chrono::seconds(2));
+    Discard(0);
+  }
+
+  void Discard(std::size_t total) {
+    static constexpr std::size_t kMaxDiscard = 64u << 20;
+    if (total > kMaxDiscard) return Close();
+    buffer_.clear();
+    stream_.async_read_some(buffer_.prepare(65536), [self = shared_from_this(), total](beast::error_code ec,
+                                                                                        std::size_t n) {
+      if (ec) return self->Close();
+      self->Discard(total + n);
+    });
   }
 
   // Streaming (export) ------------------------------------------------------
@@ -367,7 +415,10 @@ class HttpSession final : public Exchange, public Drainable, public std::enable_
   bool gzip_ok_ = false;
   bool idle_ = true;
   bool drain_ = false;
-  bool continue_sent_ = false;
+  bool timed_out_ = false;
+  bool linger_ = false;
+  bool read_done_ = true;
+  asio::steady_timer read_timer_{stream_.get_executor()};
   // Streaming state.
   std::shared_ptr<ChunkChannel> channel_;
   std::unique_ptr<http::response<http::empty_body>> head_;
