@@ -351,6 +351,19 @@ void Server::Stop(std::chrono::milliseconds drain) {
   for (auto& t : s.threads)
     if (t.joinable()) t.join();
   s.threads.clear();
+  // Handlers still queued (a cancelled accept or timer, a socket being closed) hold sessions,
+  // and sessions hold Impl: run them to completion here, on this thread, with everything
+  // closed, so those references are released instead of leaking in a cycle through ioc.
+  {
+    beast::error_code ec;
+    s.acceptor.close(ec);
+    s.stats_timer.cancel();
+  }
+  for (auto& d : collect()) d->ForceClose();
+  s.ioc.restart();
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (!s.ioc.stopped() && std::chrono::steady_clock::now() < until)
+    s.ioc.run_one_for(std::chrono::milliseconds(20));
   // Sessions still referenced by in-flight pool/classifier callbacks keep Impl (and the
   // io_context) alive through their shared_ptr until those callbacks finish.
 }

@@ -390,6 +390,7 @@ class HttpSession final : public Exchange, public Drainable, public std::enable_
   }
 
   void Close() {
+    read_timer_.cancel();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream_.socket().close(ec);
