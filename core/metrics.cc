@@ -205,7 +205,9 @@ std::string Metrics::Render() const {
   for (const auto& [name, e] : entries_) sorted.emplace(name, &e);
   std::string out;
   out.reserve(4096);
-  for (const auto& [name, e] : sorted) {
+  for (const auto& kv : sorted) {
+    const std::string& name = kv.first;  // not a structured binding: lambdas below capture it
+    const Entry* e = kv.second;
     switch (e->kind) {
       case Entry::kCounter:
         AppendHeader(out, name, e->help, "counter");

@@ -45,9 +45,9 @@ if [[ "${SKIP_FUZZ:-0}" != 1 ]]; then
       bin=$(find build-fuzz -type f -name "$t" -perm -u+x | head -1)
       [[ -n "$bin" ]] || { echo "missing fuzzer $t"; return 1; }
       mkdir -p "build-fuzz/corpus/$t"
-      corpus_src="$ROOT/$(dirname "${bin#build-fuzz/}")/testdata/$t"
+      corpus_src="$ROOT/$(dirname "${bin#build-fuzz/}")/fuzz_corpus/${t#fuzz_}"  # checked-in seeds, read-only
       dirs=("build-fuzz/corpus/$t"); [[ -d "$corpus_src" ]] && dirs+=("$corpus_src")
-      "$bin" -max_total_time="${FUZZ_SECONDS:-30}" -max_len=65536 -timeout=10 "${dirs[@]}" 2>&1 | tail -3 || return 1
+      "$bin" -max_total_time="${FUZZ_SECONDS:-30}" -max_len=65536 -timeout=10 -artifact_prefix=build-fuzz/ "${dirs[@]}" 2>&1 | tail -3 || return 1
     done
   }
   step "fuzz (libFuzzer, ${FUZZ_SECONDS:-30}s each)" fuzz

@@ -75,6 +75,8 @@ Result<std::string> PercentDecode(std::string_view s, bool plus_is_space) {
       if (d == '\0') return InvalidArgument("NUL byte in query");
       out.push_back(d);
       i += 2;
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return InvalidArgument("control character in query (percent-encode it)");
     } else if (c == '+' && plus_is_space) {
       out.push_back(' ');
     } else {
