@@ -1,3 +1,4 @@
+#include "core/json_writer.h"
 #include "analytics/webhook.h"
 
 #include <curl/curl.h>
@@ -22,7 +23,7 @@ WebhookNotifier::~WebhookNotifier() {
 bool WebhookNotifier::Enqueue(std::string url, boost::json::object payload) {
   std::lock_guard lk(mu_);
   if (stop_ || q_.size() >= opts_.max_queue) return false;
-  q_.push_back({std::move(url), boost::json::serialize(payload), 0, std::chrono::steady_clock::now()});
+  q_.push_back({std::move(url), ::sentio::ToJson(payload), 0, std::chrono::steady_clock::now()});
   cv_.notify_one();
   return true;
 }

@@ -98,8 +98,12 @@ void Write(std::string& out, const boost::json::value& v) {
         out += "null";
         break;
       }
-      char buf[40];
-      auto r = std::to_chars(buf, buf + sizeof buf, d);
+      char buf[64];
+      const double a = d < 0 ? -d : d;
+      // Shortest round-trip digits; plain decimal notation ("0.0002", not "2e-04") in the
+      // range people read, exponent form only for the very small or very large.
+      auto r = (a == 0 || (a >= 1e-6 && a < 1e15)) ? std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed)
+                                                   : std::to_chars(buf, buf + sizeof buf, d);
       out.append(buf, static_cast<std::size_t>(r.ptr - buf));
       break;
     }

@@ -37,10 +37,11 @@ TEST(JsonWriter, Numbers) {
 namespace sentio {
 namespace {
 TEST(JsonWriter, ToJsonUsesShortestNumbers) {
-  boost::json::value v = {{"a", 0.7719}, {"b", 3}, {"c", "x\"y"}, {"d", nullptr}, {"e", boost::json::array{true, 1.5e-7}}};
+  boost::json::value v = {{"a", 0.7719}, {"b", 3}, {"c", "x\"y"}, {"d", nullptr}, {"e", boost::json::array{true, 1.5e-7, 2e-4, 0.25, -12.5, 1e20}}};
   std::string s = ToJson(v);
-  EXPECT_EQ(s, R"({"a":0.7719,"b":3,"c":"x\"y","d":null,"e":[true,1.5e-07]})");
+  EXPECT_EQ(s, R"({"a":0.7719,"b":3,"c":"x\"y","d":null,"e":[true,1.5e-07,0.0002,0.25,-12.5,1e+20]})");
   EXPECT_EQ(boost::json::parse(s), v);
+  EXPECT_EQ(ToJson(boost::json::value(0.0)), "0");
 }
 }  // namespace
 }  // namespace sentio

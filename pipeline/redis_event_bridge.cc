@@ -1,3 +1,4 @@
+#include "core/json_writer.h"
 #include "pipeline/redis_event_bridge.h"
 
 #include <hiredis/hiredis.h>
@@ -42,7 +43,7 @@ std::string RedisEventBridge::Encode(const std::string& instance, const Event& e
   if (!e.source.empty()) o["s"] = e.source;
   if (!e.video_id.empty()) o["v"] = e.video_id;
   o["j"] = e.json;
-  return json::serialize(o);
+  return ::sentio::ToJson(o);
 }
 
 bool RedisEventBridge::Decode(std::string_view msg, std::string* instance, Event* e) {

@@ -170,7 +170,7 @@ void HandleHealth(Server::Impl& s, Ctx& c) {
     const char* status = unhealthy ? "unhealthy" : degraded ? "degraded" : "healthy";
     json::object out{{"status", status}, {"timestamp", format_iso8601(now)}, {"services", std::move(services)},
                      {"stats", std::move(stats)}};
-    ex->Reply(JsonResponse(unhealthy ? 503 : 200, json::serialize(out), v));
+    ex->Reply(JsonResponse(unhealthy ? 503 : 200, ::sentio::ToJson(out), v));
   });
 }
 
@@ -212,7 +212,7 @@ void HandleInfo(Server::Impl& s, Ctx& c) {
   };
   if (s.deps.info_extra)
     for (auto& [k, v] : s.deps.info_extra()) out[k] = v;
-  c.ex->Reply(JsonResponse(200, json::serialize(out), c.req.version()));
+  c.ex->Reply(JsonResponse(200, ::sentio::ToJson(out), c.req.version()));
 }
 
 void HandleMetrics(Server::Impl& s, Ctx& c) {

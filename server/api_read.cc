@@ -2,6 +2,7 @@
 // Query parsing happens on the io thread (cheap, strict); store calls on the blocking pool.
 #include <boost/json.hpp>
 
+#include "core/json_writer.h"
 #include "analytics/alert_json.h"
 #include "core/json_codec.h"
 #include "server/server_impl.h"
@@ -52,7 +53,7 @@ json::array PostsToJson(const std::vector<PostRecord>& posts) {
 }
 
 void ReplyJson(const std::shared_ptr<Exchange>& ex, unsigned version, const json::value& v, unsigned status = 200) {
-  ex->Reply(JsonResponse(status, json::serialize(v), version));
+  ex->Reply(JsonResponse(status, ::sentio::ToJson(v), version));
 }
 
 double Pct(std::int64_t part, std::int64_t total) {

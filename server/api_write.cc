@@ -134,13 +134,13 @@ void HandlePredict(Server::Impl& s, Ctx& c) {
         if (!r.ok()) return ex->ReplyError(ApiError::From(r.status()));
         const auto& v = *r;
         if (single) {
-          ex->Reply(JsonResponse(200, json::serialize(AnalysisToPredictJson(v.at(0), explain)), version));
+          ex->Reply(JsonResponse(200, ::sentio::ToJson(AnalysisToPredictJson(v.at(0), explain)), version));
           return;
         }
         json::array preds;
         preds.reserve(v.size());
         for (const auto& a : v) preds.emplace_back(AnalysisToPredictJson(a, explain));
-        ex->Reply(JsonResponse(200, json::serialize(json::object{{"predictions", std::move(preds)}}), version));
+        ex->Reply(JsonResponse(200, ::sentio::ToJson(json::object{{"predictions", std::move(preds)}}), version));
       });
   if (!st.ok()) {
     ApiError e = ApiError::From(st);
@@ -203,7 +203,7 @@ void HandleIngest(Server::Impl& s, Ctx& c) {
     for (const auto& id : r->ids) ids.emplace_back(id);
     json::object out{{"accepted", r->accepted}, {"duplicates", r->duplicates}, {"ids", std::move(ids)},
                      {"errors", std::move(errors)}};
-    ex->Reply(JsonResponse(202, json::serialize(out), version));
+    ex->Reply(JsonResponse(202, ::sentio::ToJson(out), version));
   });
   if (!submitted) s.ingest_inflight_bytes.fetch_sub(bytes);
 }

@@ -1,3 +1,4 @@
+#include "core/json_writer.h"
 #include "server/http_error.h"
 
 namespace sentio::server {
@@ -30,7 +31,7 @@ std::string ErrorBody(const ApiError& e) {
   err["details"] = e.details;
   boost::json::object root;
   root["error"] = std::move(err);
-  return boost::json::serialize(root);
+  return ::sentio::ToJson(root);
 }
 
 }  // namespace sentio::server

@@ -1,4 +1,5 @@
 // Server lifetime (create/start/drain), the connection registry, routing and auth.
+#include "core/json_writer.h"
 #include "server/server.h"
 
 #include <openssl/rand.h>
@@ -21,7 +22,7 @@ Response JsonResponse(unsigned status, std::string body, unsigned version) {
 }
 
 Response JsonResponse(unsigned status, const boost::json::value& v, unsigned version) {
-  return JsonResponse(status, boost::json::serialize(v), version);
+  return JsonResponse(status, ::sentio::ToJson(v), version);
 }
 
 std::string_view HeaderValue(const Request& req, http::field f) {

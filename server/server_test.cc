@@ -21,7 +21,7 @@ TEST(ServerPredict, SingleTextShape) {
   ASSERT_EQ(r.result_int(), 200) << r.body();
   auto v = Json(r).as_object();
   EXPECT_EQ(v.at("label").as_string(), "positive");
-  EXPECT_NEAR(v.at("score").as_double(), 0.8, 1e-6);
+  EXPECT_NEAR(v.at("score").to_number<double>(), 0.8, 1e-6);
   EXPECT_EQ(v.at("scores").as_object().size(), 3u);
   EXPECT_EQ(v.at("model_version").as_string(), "toy@1");
   EXPECT_EQ(v.at("emotion").at("model_version").as_string(), "emo@1");
@@ -241,10 +241,10 @@ TEST_F(ServerReads, AggregateDistributionStats) {
   for (const auto& b : v.at("data").as_array()) {
     sum += b.at("total_count").as_int64();
     if (b.at("total_count").as_int64() > 0) {
-      const double pct = b.at("positive_percentage").as_double() + b.at("negative_percentage").as_double() +
-                         b.at("neutral_percentage").as_double();
+      const double pct = b.at("positive_percentage").to_number<double>() + b.at("negative_percentage").to_number<double>() +
+                         b.at("neutral_percentage").to_number<double>();
       EXPECT_NEAR(pct, 100.0, 1e-6);
-      EXPECT_NEAR(b.at("average_confidence").as_double(), 0.75, 1e-6);
+      EXPECT_NEAR(b.at("average_confidence").to_number<double>(), 0.75, 1e-6);
     }
   }
   EXPECT_EQ(sum, 30);
