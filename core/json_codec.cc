@@ -101,4 +101,24 @@ json::object PostRecordToJson(const PostRecord& r) {
 
 void AppendJson(std::string& out, const json::value& v) { out += ToJson(v); }
 
+std::string ScoresToJsonText(const std::vector<std::pair<std::string, float>>& scores) {
+  boost::json::object o;
+  for (const auto& [label, score] : scores) o[label] = static_cast<double>(score);
+  return ToJson(o);
+}
+
+std::vector<std::pair<std::string, float>> ScoresFromJsonText(std::string_view json) {
+  std::vector<std::pair<std::string, float>> out;
+  if (json.empty()) return out;
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(json, ec);
+  if (ec || !v.is_object()) return out;
+  for (const auto& kv : v.get_object()) {
+    const auto& x = kv.value();
+    if (!x.is_number()) continue;
+    out.emplace_back(std::string(kv.key()), static_cast<float>(x.to_number<double>()));
+  }
+  return out;
+}
+
 }  // namespace sentio

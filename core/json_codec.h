@@ -24,6 +24,11 @@ boost::json::object PostRecordToJson(const PostRecord& r);
 // Serialises a JSON value compactly (boost::json::serialize) into `out` (appends).
 void AppendJson(std::string& out, const boost::json::value& v);
 
+// Per-class scores <-> JSON object text ({"negative":0.1,...}, label order kept), as the
+// stores keep them. Unparseable text gives an empty list.
+std::string ScoresToJsonText(const std::vector<std::pair<std::string, float>>& scores);
+std::vector<std::pair<std::string, float>> ScoresFromJsonText(std::string_view json);
+
 // Splits "name@version" (no '@' -> version "").
 std::pair<std::string, std::string> SplitModelVersion(const std::string& mv);
 

@@ -1,8 +1,7 @@
 # PostgreSQL store (scale-out mode). Included from storage/CMakeLists.txt when
 # SENTIO_WITH_POSTGRES is ON. Apps get it through sentio_storage (define SENTIO_HAVE_POSTGRES).
 add_library(sentio_storage_postgres STATIC ${CMAKE_CURRENT_LIST_DIR}/postgres_store.cc)
-target_link_libraries(sentio_storage_postgres PUBLIC sentio_core PRIVATE PkgConfig::LIBPQ
-                      PkgConfig::UTF8PROC)
+target_link_libraries(sentio_storage_postgres PUBLIC sentio_core PRIVATE sentio_text PkgConfig::LIBPQ)
 target_compile_definitions(sentio_storage_postgres PUBLIC SENTIO_HAVE_POSTGRES=1)
 target_link_libraries(sentio_storage INTERFACE sentio_storage_postgres)
 

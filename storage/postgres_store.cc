@@ -1,7 +1,6 @@
 #include "storage/postgres_store.h"
 
 #include <libpq-fe.h>
-#include <utf8proc.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -14,17 +13,16 @@
 #include <thread>
 #include <tuple>
 
+#include "core/json_codec.h"
+#include "storage/time_buckets.h"
+#include "text/utf8.h"
+
 namespace sentio::storage {
 namespace {
 
-constexpr TimeMs kMinuteMs = 60'000;
-constexpr TimeMs kHourMs = 3'600'000;
-constexpr TimeMs kDayMs = 86'400'000;
-constexpr std::size_t kMaxBuckets = 200'000;
 constexpr TimeMs kFarFuture = 4'102'444'800'000;  // 2100-01-01T00:00:00Z
 // Rollup rows whose source / video_id is "all" (same convention as the SQLite store).
 constexpr std::string_view kAll = "\x01";
-constexpr int kPeriodMinute = 0, kPeriodHour = 1, kPeriodDay = 2;
 
 // ------------------------------------------------------------------ migrations
 
@@ -118,76 +116,6 @@ CREATE INDEX alerts_time ON alerts(triggered_at, id);
 }
 
 // ------------------------------------------------------------------ small helpers
-
-TimeMs FloorTo(TimeMs t, TimeMs unit) {
-  TimeMs q = t / unit;
-  if (t % unit != 0 && t < 0) --q;
-  return q * unit;
-}
-TimeMs CeilTo(TimeMs t, TimeMs unit) {
-  TimeMs f = FloorTo(t, unit);
-  return f == t ? t : f + unit;
-}
-TimeMs PeriodUnit(Period p) {
-  switch (p) {
-    case Period::kMinute: return kMinuteMs;
-    case Period::kHour: return kHourMs;
-    case Period::kDay: return kDayMs;
-  }
-  return kHourMs;
-}
-int PeriodCode(Period p) {
-  switch (p) {
-    case Period::kMinute: return kPeriodMinute;
-    case Period::kHour: return kPeriodHour;
-    case Period::kDay: return kPeriodDay;
-  }
-  return kPeriodHour;
-}
-
-// Unicode case folding, identical to the SQLite store's (so q= matches the same posts).
-std::string FoldCase(std::string_view s) {
-  bool ascii = true;
-  for (char ch : s) ascii = ascii && static_cast<unsigned char>(ch) < 0x80;
-  if (!ascii) {
-    utf8proc_uint8_t* out = nullptr;
-    utf8proc_ssize_t n = utf8proc_map(
-        reinterpret_cast<const utf8proc_uint8_t*>(s.data()), static_cast<utf8proc_ssize_t>(s.size()),
-        &out, static_cast<utf8proc_option_t>(UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE | UTF8PROC_STABLE));
-    if (n >= 0 && out) {
-      std::string r(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
-      std::free(out);
-      return r;
-    }
-    std::free(out);
-  }
-  std::string r(s);
-  for (char& ch : r)
-    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-  return r;
-}
-
-std::string ScoresToJson(const std::vector<std::pair<std::string, float>>& scores) {
-  boost::json::object o;
-  for (const auto& [label, score] : scores) o[label] = static_cast<double>(score);
-  return boost::json::serialize(o);
-}
-
-std::vector<std::pair<std::string, float>> ScoresFromJson(std::string_view json) {
-  std::vector<std::pair<std::string, float>> out;
-  if (json.empty()) return out;
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(json, ec);
-  if (ec || !v.is_object()) return out;
-  for (const auto& kv : v.get_object()) {
-    double d = 0;
-    if (kv.value().is_double()) d = kv.value().get_double();
-    else if (kv.value().is_int64()) d = static_cast<double>(kv.value().get_int64());
-    else if (kv.value().is_uint64()) d = static_cast<double>(kv.value().get_uint64());
-    out.emplace_back(std::string(kv.key()), static_cast<float>(d));
-  }
-  return out;
-}
 
 std::string DoubleText(double d) {
   char buf[40];
@@ -733,7 +661,7 @@ Status PostgresStore::WriteResults(std::span<const ResultRow> rows) {
     src.Add(p.source);
     pid.Add(p.post_id);
     content.Add(p.content);
-    fold.Add(FoldCase(p.content));
+    fold.Add(text::FoldCase(p.content));
     author.Add(p.author);
     created.Add(p.created_at);
     video.Add(p.video_id);
@@ -743,7 +671,7 @@ Status PostgresStore::WriteResults(std::span<const ResultRow> rows) {
     const Analysis& a = *u.analysis;
     a_sent.Add(a.sentiment.label);
     a_conf.Add(static_cast<double>(a.sentiment.score));
-    a_scores.Add(ScoresToJson(a.sentiment.scores));
+    a_scores.Add(ScoresToJsonText(a.sentiment.scores));
     const std::string& mv = a.sentiment.model_version;
     auto at = mv.rfind('@');
     a_mname.Add(at == std::string::npos ? std::string_view(mv) : std::string_view(mv).substr(0, at));
@@ -751,7 +679,7 @@ Status PostgresStore::WriteResults(std::span<const ResultRow> rows) {
     if (!a.emotion.label.empty()) {
       a_emo.Add(a.emotion.label);
       a_emo_conf.Add(static_cast<double>(a.emotion.score));
-      a_emo_scores.Add(ScoresToJson(a.emotion.scores));
+      a_emo_scores.Add(ScoresToJsonText(a.emotion.scores));
       a_emodel.Add(a.emotion.model_version);
     } else {
       a_emo.AddNull();
@@ -901,13 +829,13 @@ PostRecord DecodeRecord(const Res& r, int row) {
     Analysis& a = out.analysis;
     a.sentiment.label = Text(r, row, 10);
     a.sentiment.score = static_cast<float>(Double(r, row, 11));
-    a.sentiment.scores = ScoresFromJson(Text(r, row, 12));
+    a.sentiment.scores = ScoresFromJsonText(Text(r, row, 12));
     std::string name(Text(r, row, 16)), version(Text(r, row, 17));
     a.sentiment.model_version = version.empty() ? name : name + "@" + version;
     if (!IsNull(r, row, 13)) {
       a.emotion.label = Text(r, row, 13);
       a.emotion.score = static_cast<float>(Double(r, row, 14));
-      a.emotion.scores = ScoresFromJson(Text(r, row, 15));
+      a.emotion.scores = ScoresFromJsonText(Text(r, row, 15));
       a.emotion.model_version = Text(r, row, 18);
     }
     a.analyzed_at = Int(r, row, 19);
@@ -935,7 +863,7 @@ Where BuildWhere(const PostFilter& f) {
   if (f.end) add("p.created_at < ", std::to_string(*f.end));
   if (f.q) {
     conds.push_back("strpos(p.content_fold, $" + std::to_string(w.next++) + ") > 0");
-    w.params.Add(FoldCase(*f.q));
+    w.params.Add(text::FoldCase(*f.q));
   }
   if (f.sentiment) {
     add("p.sentiment = ", *f.sentiment);
@@ -1025,19 +953,7 @@ Status CountRange(PostgresStore::Conn& c, TimeMs lo, TimeMs hi,
     for (int i = 0; i < PQntuples(e.get()); ++i) d.emotions[std::string(Text(e, i, 0))] += Int(e, i, 1);
     return Status::Ok();
   };
-  const TimeMs m1 = CeilTo(lo, kMinuteMs), m2 = FloorTo(hi, kMinuteMs);
-  if (m1 >= m2) return scan_posts(lo, hi);
-  SENTIO_RETURN_IF_ERROR(scan_posts(lo, m1));
-  SENTIO_RETURN_IF_ERROR(scan_posts(m2, hi));
-  const TimeMs h1 = CeilTo(m1, kHourMs), h2 = FloorTo(m2, kHourMs);
-  if (h1 >= h2) return rollup(kPeriodMinute, m1, m2);
-  SENTIO_RETURN_IF_ERROR(rollup(kPeriodMinute, m1, h1));
-  SENTIO_RETURN_IF_ERROR(rollup(kPeriodMinute, h2, m2));
-  const TimeMs d1 = CeilTo(h1, kDayMs), d2 = FloorTo(h2, kDayMs);
-  if (d1 >= d2) return rollup(kPeriodHour, h1, h2);
-  SENTIO_RETURN_IF_ERROR(rollup(kPeriodHour, h1, d1));
-  SENTIO_RETURN_IF_ERROR(rollup(kPeriodHour, d2, h2));
-  return rollup(kPeriodDay, d1, d2);
+  return CoverRange(lo, hi, scan_posts, rollup);
 }
 
 }  // namespace
@@ -1147,13 +1063,10 @@ Status PostgresStore::ExportPosts(const PostFilter& f,
 }
 
 Result<std::vector<Bucket>> PostgresStore::Aggregate(const AggregateQuery& q) {
-  const TimeMs unit = PeriodUnit(q.period);
   std::vector<Bucket> out;
-  if (q.end <= q.start) return out;
-  const TimeMs first = FloorTo(q.start, unit);
-  const TimeMs n = (q.end - first + unit - 1) / unit;
-  if (n < 0 || static_cast<std::size_t>(n) > kMaxBuckets)
-    return Status(Code::kUnprocessable, "time range has too many buckets for this period");
+  SENTIO_ASSIGN_OR_RETURN(const BucketRange range, ComputeBucketRange(q.start, q.end, q.period));
+  if (range.count == 0) return out;
+  const TimeMs first = range.first, unit = range.unit;
   Status st = Run([&](Conn& c) -> Status {
     out.clear();
     Params ps;

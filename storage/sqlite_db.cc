@@ -10,7 +10,6 @@
 #include <cstring>
 #include <future>
 
-#include <utf8proc.h>
 
 #include "storage/sqlite_schema.h"
 
@@ -70,30 +69,6 @@ void Stmt::Reset() {
 }
 
 // ---------------------------------------------------------------------- Connection
-
-std::string FoldCase(std::string_view s) {
-  bool ascii = true;
-  for (char ch : s) ascii = ascii && static_cast<unsigned char>(ch) < 0x80;
-  if (!ascii) {
-    utf8proc_uint8_t* out = nullptr;
-    utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
-                                      static_cast<utf8proc_ssize_t>(s.size()), &out,
-                                      static_cast<utf8proc_option_t>(UTF8PROC_CASEFOLD |
-                                                                     UTF8PROC_COMPOSE |
-                                                                     UTF8PROC_STABLE));
-    if (n >= 0 && out) {
-      std::string r(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
-      std::free(out);
-      return r;
-    }
-    std::free(out);  // invalid UTF-8: fall back to ASCII folding
-  }
-  std::string r(s);
-  for (char& ch : r) {
-    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-  }
-  return r;
-}
 
 namespace {
 

@@ -31,6 +31,7 @@
 
 #include "core/status.h"
 #include "core/types.h"
+#include "text/utf8.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -132,9 +133,9 @@ struct WriteOptions {
   bool durable = true;
 };
 
-// Unicode case folding (utf8proc CASEFOLD) used by the `q` filter. Every connection has
-// the SQL function sentio_icontains(haystack, folded_needle) -> 0/1.
-std::string FoldCase(std::string_view s);
+// Every connection has the SQL function sentio_icontains(haystack, folded_needle) -> 0/1
+// for the `q` filter (needle folded with text::FoldCase).
+using text::FoldCase;
 
 class SqliteDb {
  public:

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/json_codec.h"
+
 namespace sentio::storage::sqlite_rows {
 
 Status SourceCounts::Apply(Connection& c) const {
@@ -79,39 +81,17 @@ PostRecord DecodeRecord(const Stmt& st, int f) {
     Analysis& a = r.analysis;
     a.sentiment.label = st.Text(f + 10);
     a.sentiment.score = static_cast<float>(st.Double(f + 11));
-    a.sentiment.scores = ScoresFromJson(st.Text(f + 12));
+    a.sentiment.scores = ScoresFromJsonText(st.Text(f + 12));
     a.sentiment.model_version = JoinModel(st.Text(f + 16), st.Text(f + 17));
     if (!st.IsNull(f + 13)) {
       a.emotion.label = st.Text(f + 13);
       a.emotion.score = static_cast<float>(st.Double(f + 14));
-      a.emotion.scores = ScoresFromJson(st.Text(f + 15));
+      a.emotion.scores = ScoresFromJsonText(st.Text(f + 15));
       a.emotion.model_version = st.Text(f + 18);
     }
     a.analyzed_at = st.Int(f + 19);
   }
   return r;
-}
-
-std::string ScoresToJson(const std::vector<std::pair<std::string, float>>& scores) {
-  boost::json::object o;
-  for (const auto& [label, score] : scores) o[label] = static_cast<double>(score);
-  return boost::json::serialize(o);
-}
-
-std::vector<std::pair<std::string, float>> ScoresFromJson(const std::string& json) {
-  std::vector<std::pair<std::string, float>> out;
-  if (json.empty()) return out;
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(json, ec);
-  if (ec || !v.is_object()) return out;
-  for (const auto& kv : v.get_object()) {
-    double d = 0;
-    if (kv.value().is_double()) d = kv.value().get_double();
-    else if (kv.value().is_int64()) d = static_cast<double>(kv.value().get_int64());
-    else if (kv.value().is_uint64()) d = static_cast<double>(kv.value().get_uint64());
-    out.emplace_back(std::string(kv.key()), static_cast<float>(d));
-  }
-  return out;
 }
 
 }  // namespace sentio::storage::sqlite_rows

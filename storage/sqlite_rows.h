@@ -49,8 +49,4 @@ PostRecord DecodeRecord(const Stmt& st, int first = 0);
 // Decodes just the post part (first 10 columns of kRecordColumns).
 Post DecodePost(const Stmt& st, int first = 0);
 
-// Per-class scores <-> JSON object text ({"negative":0.1,...}, label order kept).
-std::string ScoresToJson(const std::vector<std::pair<std::string, float>>& scores);
-std::vector<std::pair<std::string, float>> ScoresFromJson(const std::string& json);
-
 }  // namespace sentio::storage::sqlite_rows

@@ -16,9 +16,5 @@ std::vector<Migration> SentioMigrations();
 // (source|all) x (video|all) so every Aggregate is a single index range scan.
 inline constexpr std::string_view kRollupAll = "\x01";
 
-// Rollup periods as stored in the `period` column.
-inline constexpr int kPeriodMinute = 0;
-inline constexpr int kPeriodHour = 1;
-inline constexpr int kPeriodDay = 2;
 
 }  // namespace sentio::storage

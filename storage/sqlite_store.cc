@@ -7,8 +7,10 @@
 #include <tuple>
 #include <variant>
 
+#include "core/json_codec.h"
 #include "storage/sqlite_rows.h"
 #include "storage/sqlite_schema.h"
+#include "storage/time_buckets.h"
 
 namespace sentio::storage {
 
@@ -16,29 +18,6 @@ using sqlite_rows::DecodeRecord;
 using sqlite_rows::StoredPost;
 
 namespace {
-
-constexpr TimeMs kMinuteMs = 60'000;
-constexpr TimeMs kHourMs = 3'600'000;
-constexpr TimeMs kDayMs = 86'400'000;
-constexpr std::size_t kMaxBuckets = 200'000;
-
-TimeMs FloorTo(TimeMs t, TimeMs unit) {
-  TimeMs q = t / unit;
-  if (t % unit != 0 && t < 0) --q;
-  return q * unit;
-}
-TimeMs CeilTo(TimeMs t, TimeMs unit) {
-  TimeMs f = FloorTo(t, unit);
-  return f == t ? t : f + unit;
-}
-int PeriodCode(Period p) {
-  switch (p) {
-    case Period::kMinute: return kPeriodMinute;
-    case Period::kHour: return kPeriodHour;
-    case Period::kDay: return kPeriodDay;
-  }
-  return kPeriodHour;
-}
 
 // ---------------------------------------------------------------- rollup deltas
 
@@ -218,15 +197,6 @@ Status ValidatePost(const Post& p) {
 
 }  // namespace
 
-TimeMs PeriodMs(Period p) {
-  switch (p) {
-    case Period::kMinute: return kMinuteMs;
-    case Period::kHour: return kHourMs;
-    case Period::kDay: return kDayMs;
-  }
-  return kHourMs;
-}
-TimeMs BucketStart(TimeMs t, Period p) { return FloorTo(t, PeriodMs(p)); }
 
 namespace {
 
@@ -292,20 +262,7 @@ Status CountRange(Connection& c, TimeMs lo, TimeMs hi, const std::optional<std::
     e->Reset();
     return Status::Ok();
   };
-  // Peel [lo, hi) from the outside in: sub-minute ends, then minutes, hours, days.
-  const TimeMs m1 = CeilTo(lo, kMinuteMs), m2 = FloorTo(hi, kMinuteMs);
-  if (m1 >= m2) return scan_posts(lo, hi);
-  SENTIO_RETURN_IF_ERROR(scan_posts(lo, m1));
-  SENTIO_RETURN_IF_ERROR(scan_posts(m2, hi));
-  const TimeMs h1 = CeilTo(m1, kHourMs), h2 = FloorTo(m2, kHourMs);
-  if (h1 >= h2) return rollup(kPeriodMinute, m1, m2);
-  SENTIO_RETURN_IF_ERROR(rollup(kPeriodMinute, m1, h1));
-  SENTIO_RETURN_IF_ERROR(rollup(kPeriodMinute, h2, m2));
-  const TimeMs d1 = CeilTo(h1, kDayMs), d2 = FloorTo(h2, kDayMs);
-  if (d1 >= d2) return rollup(kPeriodHour, h1, h2);
-  SENTIO_RETURN_IF_ERROR(rollup(kPeriodHour, h1, d1));
-  SENTIO_RETURN_IF_ERROR(rollup(kPeriodHour, d2, h2));
-  return rollup(kPeriodDay, d1, d2);
+  return CoverRange(lo, hi, scan_posts, rollup);
 }
 
 // "No upper bound", day-aligned and far from overflow.
@@ -341,7 +298,7 @@ Status SqliteStore::WriteResults(std::span<const ResultRow> rows) {
     PreparedResult& p = prepared[i];
     p.sentiment = a.sentiment.label;
     p.confidence = a.sentiment.score;
-    p.scores = sqlite_rows::ScoresToJson(a.sentiment.scores);
+    p.scores = ScoresToJsonText(a.sentiment.scores);
     const std::string& mv = a.sentiment.model_version;
     auto at = mv.rfind('@');
     p.model_name = at == std::string::npos ? mv : mv.substr(0, at);
@@ -349,7 +306,7 @@ Status SqliteStore::WriteResults(std::span<const ResultRow> rows) {
     if (!a.emotion.label.empty()) {
       p.emotion = a.emotion.label;
       p.emotion_confidence = a.emotion.score;
-      p.emotion_scores = sqlite_rows::ScoresToJson(a.emotion.scores);
+      p.emotion_scores = ScoresToJsonText(a.emotion.scores);
       p.emotion_model = a.emotion.model_version;
     }
     p.analyzed_at = a.analyzed_at;
@@ -541,16 +498,12 @@ Status SqliteStore::ExportPosts(const PostFilter& f,
 }
 
 Result<std::vector<Bucket>> SqliteStore::Aggregate(const AggregateQuery& q) {
-  const TimeMs unit = PeriodMs(q.period);
   std::vector<Bucket> out;
-  if (q.end <= q.start) return out;
-  const TimeMs first = FloorTo(q.start, unit);
-  const TimeMs n = (q.end - first + unit - 1) / unit;
-  if (n < 0 || static_cast<std::size_t>(n) > kMaxBuckets) {
-    return Status(Code::kUnprocessable, "time range has too many buckets for this period");
-  }
-  out.resize(static_cast<std::size_t>(n));
-  for (TimeMs i = 0; i < n; ++i) out[static_cast<std::size_t>(i)].timestamp = first + i * unit;
+  SENTIO_ASSIGN_OR_RETURN(const BucketRange range, ComputeBucketRange(q.start, q.end, q.period));
+  if (range.count == 0) return out;
+  const TimeMs first = range.first, unit = range.unit;
+  out.resize(range.count);
+  for (std::size_t i = 0; i < range.count; ++i) out[i].timestamp = first + static_cast<TimeMs>(i) * unit;
   Status st = db_->Read([&](Connection& c) -> Status {
     SENTIO_ASSIGN_OR_RETURN(
         Stmt * s, c.Prepare("SELECT bucket, positive, negative, neutral, conf_sum FROM rollups "

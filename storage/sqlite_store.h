@@ -50,8 +50,5 @@ class SqliteStore final : public Store {
   SqliteStoreOptions options_;
 };
 
-// Bucket start (UTC, floor) of `t` for a period.
-TimeMs BucketStart(TimeMs t, Period p);
-TimeMs PeriodMs(Period p);
 
 }  // namespace sentio::storage

@@ -31,4 +31,8 @@ std::size_t EncodeUtf8(char32_t cp, char* buf) noexcept;
 // (backs off over continuation bytes; only looks at the bytes, not validity).
 std::size_t Utf8TruncationPoint(std::string_view s, std::size_t max_bytes) noexcept;
 
+// Unicode case folding (utf8proc CASEFOLD + compose), as the stores' `q` text filter uses
+// it; invalid UTF-8 falls back to ASCII lowercasing.
+std::string FoldCase(std::string_view s);
+
 }  // namespace sentio::text
