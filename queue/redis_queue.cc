@@ -197,26 +197,6 @@ class RedisQueue::Conn {
   redisContext* c_;
 };
 
-// A connection lent from the pool; returned on destruction (dropped if broken).
-class RedisQueue::Lease {
- public:
-  Lease(RedisQueue* q, std::unique_ptr<Conn> c) : q_(q), c_(std::move(c)) {}
-  Lease(Lease&& o) noexcept : q_(o.q_), c_(std::move(o.c_)) {}
-  Lease& operator=(Lease&&) = delete;
-  ~Lease() {
-    if (c_) {
-      bool healthy = !c_->broken();
-      q_->Release(std::move(c_), healthy);
-    }
-  }
-  Conn& operator*() { return *c_; }
-  Conn* operator->() { return c_.get(); }
-
- private:
-  RedisQueue* q_;
-  std::unique_ptr<Conn> c_;
-};
-
 RedisQueue::RedisQueue(Endpoint ep, RedisQueueOptions opts)
     : ep_(std::move(ep)), opts_(std::move(opts)) {
   stream_key_ = opts_.key_prefix + ":stream";
@@ -230,6 +210,8 @@ RedisQueue::RedisQueue(Endpoint ep, RedisQueueOptions opts)
   if (opts_.pool_size == 0) opts_.pool_size = 1;
   if (opts_.enqueue_chunk == 0) opts_.enqueue_chunk = 256;
   if (opts_.max_attempts < 1) opts_.max_attempts = 1;
+  pool_ = std::make_unique<Pool>("redis", opts_.pool_size, opts_.acquire_timeout,
+                                 [this] { return Connect(); });
 }
 
 RedisQueue::~RedisQueue() = default;
@@ -289,45 +271,7 @@ Result<std::unique_ptr<RedisQueue::Conn>> RedisQueue::Connect() {
   return c;
 }
 
-Result<RedisQueue::Lease> RedisQueue::Acquire() {
-  std::unique_lock lk(mu_);
-  bool got = cv_.wait_for(lk, opts_.acquire_timeout,
-                          [&] { return !idle_.empty() || open_ < opts_.pool_size; });
-  if (!got) return ResourceExhausted("redis: no free connection in the pool");
-  if (!idle_.empty()) {
-    auto c = std::move(idle_.back());
-    idle_.pop_back();
-    return Lease(this, std::move(c));
-  }
-  ++open_;
-  lk.unlock();
-  auto c = Connect();
-  if (!c.ok()) {
-    lk.lock();
-    --open_;
-    cv_.notify_one();
-    return c.status();
-  }
-  return Lease(this, std::move(c).value());
-}
-
-void RedisQueue::Release(std::unique_ptr<Conn> c, bool healthy) {
-  std::vector<std::unique_ptr<Conn>> stale;
-  {
-    std::lock_guard lk(mu_);
-    if (healthy) {
-      idle_.push_back(std::move(c));
-    } else {
-      // One broken connection usually means the server went away: drop the idle ones too
-      // so the next callers reconnect instead of failing one by one.
-      --open_;
-      open_ -= idle_.size();
-      stale.swap(idle_);
-    }
-  }
-  cv_.notify_all();
-  // `c` (if broken) and `stale` close outside the lock.
-}
+Result<RedisQueue::Lease> RedisQueue::Acquire() { return pool_->Acquire(); }
 
 Result<std::unique_ptr<RedisQueue>> RedisQueue::Open(std::string url, RedisQueueOptions opts) {
   SENTIO_ASSIGN_OR_RETURN(Endpoint ep, ParseUrl(url));

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/conn_pool.h"
 #include "queue/queue.h"
 
 struct redisContext;
@@ -83,13 +84,13 @@ class RedisQueue final : public Queue {
     std::string user, password;
   };
   class Conn;
-  class Lease;
+  using Pool = ConnPool<Conn>;
+  using Lease = Pool::Lease;
   RedisQueue(Endpoint ep, RedisQueueOptions opts);
 
   static Result<Endpoint> ParseUrl(const std::string& url);
   Result<std::unique_ptr<Conn>> Connect();
   Result<Lease> Acquire();
-  void Release(std::unique_ptr<Conn> c, bool healthy);
   Status Init();
   Status DeadLetterLocked(Conn& c, const std::string& id, const std::string& payload,
                           int attempts, std::string_view error);
@@ -101,10 +102,9 @@ class RedisQueue final : public Queue {
   std::string enqueue_sha_, trim_sha_;
   SystemClock system_clock_;
 
+  std::unique_ptr<Pool> pool_;
+
   std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<Conn>> idle_;  // guarded by mu_
-  std::size_t open_ = 0;                     // guarded by mu_: connections alive (idle + lent)
   std::string autoclaim_cursor_ = "0-0";     // guarded by mu_
   int acks_since_trim_ = 0;                  // guarded by mu_
 };

@@ -14,6 +14,7 @@
 #include <tuple>
 
 #include "core/json_codec.h"
+#include "storage/keyset_export.h"
 #include "storage/time_buckets.h"
 #include "text/utf8.h"
 
@@ -352,26 +353,6 @@ class PostgresStore::Conn {
   std::map<std::string, std::string> prepared_;  // sql -> statement name
 };
 
-class PostgresStore::Lease {
- public:
-  Lease(PostgresStore* s, std::unique_ptr<Conn> c) : s_(s), c_(std::move(c)) {}
-  Lease(Lease&& o) noexcept : s_(o.s_), c_(std::move(o.c_)) {}
-  Lease& operator=(Lease&&) = delete;
-  ~Lease() {
-    if (c_) {
-      bool healthy = !c_->broken() && !poisoned_;
-      s_->Release(std::move(c_), healthy);
-    }
-  }
-  Conn& operator*() { return *c_; }
-  Conn* operator->() { return c_.get(); }
-  void poison() { poisoned_ = true; }  // e.g. a transaction could not be rolled back
-
- private:
-  PostgresStore* s_;
-  std::unique_ptr<Conn> c_;
-  bool poisoned_ = false;
-};
 
 PostgresStore::PostgresStore(std::string url, PostgresOptions opts)
     : url_(std::move(url)), opts_(std::move(opts)) {
@@ -386,6 +367,8 @@ PostgresStore::PostgresStore(std::string url, PostgresOptions opts)
     describe_ = "postgres";
   }
   if (!opts_.schema.empty()) describe_ += " schema=" + opts_.schema;
+  pool_ = std::make_unique<Pool>("postgres", opts_.pool_size, opts_.acquire_timeout,
+                                 [this] { return Connect(); });
 }
 
 PostgresStore::~PostgresStore() = default;
@@ -423,44 +406,7 @@ Result<std::unique_ptr<PostgresStore::Conn>> PostgresStore::Connect() {
   return c;
 }
 
-Result<PostgresStore::Lease> PostgresStore::Acquire() {
-  std::unique_lock lk(mu_);
-  bool got = cv_.wait_for(lk, opts_.acquire_timeout,
-                          [&] { return !idle_.empty() || open_ < opts_.pool_size; });
-  if (!got) return ResourceExhausted("postgres: no free connection in the pool");
-  if (!idle_.empty()) {
-    auto c = std::move(idle_.back());
-    idle_.pop_back();
-    return Lease(this, std::move(c));
-  }
-  ++open_;
-  lk.unlock();
-  auto c = Connect();
-  if (!c.ok()) {
-    lk.lock();
-    --open_;
-    cv_.notify_one();
-    return c.status();
-  }
-  return Lease(this, std::move(c).value());
-}
-
-void PostgresStore::Release(std::unique_ptr<Conn> c, bool healthy) {
-  std::vector<std::unique_ptr<Conn>> stale;
-  {
-    std::lock_guard lk(mu_);
-    if (healthy) {
-      idle_.push_back(std::move(c));
-    } else {
-      --open_;
-      if (c->broken()) {  // the server probably restarted: the idle ones are dead too
-        open_ -= idle_.size();
-        stale.swap(idle_);
-      }
-    }
-  }
-  cv_.notify_all();
-}
+Result<PostgresStore::Lease> PostgresStore::Acquire() { return pool_->Acquire(); }
 
 Status PostgresStore::Run(const std::function<Status(Conn&)>& fn) {
   Status st;
@@ -1037,29 +983,19 @@ Result<std::optional<PostRecord>> PostgresStore::GetPost(std::string_view post_i
 Status PostgresStore::ExportPosts(const PostFilter& f,
                                   const std::function<bool(std::span<const PostRecord>)>& sink) {
   const Where w = BuildWhere(f);
-  bool have_cursor = false;
-  TimeMs cur_t = 0;
-  std::int64_t cur_id = 0;
-  std::vector<PostRecord> chunk;
-  for (;;) {
-    chunk.clear();
-    // One short query per chunk: a slow consumer never holds a connection or snapshot.
-    SENTIO_RETURN_IF_ERROR(Run([&](Conn& c) -> Status {
+  // One short query per chunk: a slow consumer never holds a connection or snapshot.
+  auto fetch = [&](const ExportCursor& cur, std::vector<PostRecord>& chunk) -> Status {
+    return Run([&](Conn& c) -> Status {
       chunk.clear();
       Params ps = w.params;
-      if (have_cursor) ps.Add(cur_t).Add(cur_id);
+      if (cur.valid) ps.Add(cur.created_at).Add(cur.id);
       ps.Add(static_cast<std::int64_t>(opts_.export_chunk));
-      SENTIO_ASSIGN_OR_RETURN(Res r, c.Query(RecordQuery(w, have_cursor, false), ps));
+      SENTIO_ASSIGN_OR_RETURN(Res r, c.Query(RecordQuery(w, cur.valid, false), ps));
       for (int i = 0; i < PQntuples(r.get()); ++i) chunk.push_back(DecodeRecord(r, i));
       return Status::Ok();
-    }));
-    if (chunk.empty()) return Status::Ok();
-    if (!sink(chunk)) return Status::Ok();
-    if (chunk.size() < opts_.export_chunk) return Status::Ok();
-    have_cursor = true;
-    cur_t = chunk.back().post.created_at;
-    cur_id = chunk.back().id;
-  }
+    });
+  };
+  return ExportByKeyset(opts_.export_chunk, fetch, sink);
 }
 
 Result<std::vector<Bucket>> PostgresStore::Aggregate(const AggregateQuery& q) {

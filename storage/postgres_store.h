@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "core/conn_pool.h"
 #include "storage/store.h"
 
 namespace sentio::storage {
@@ -73,10 +74,10 @@ class PostgresStore final : public Store {
   class Conn;
 
  private:
-  class Lease;
+  using Pool = ConnPool<Conn>;
+  using Lease = Pool::Lease;
   PostgresStore(std::string url, PostgresOptions opts);
   Result<Lease> Acquire();
-  void Release(std::unique_ptr<Conn> c, bool healthy);
   Result<std::unique_ptr<Conn>> Connect();
   Status Migrate();
   // Runs fn in a transaction (retried on deadlock / serialisation failure). With
@@ -90,10 +91,7 @@ class PostgresStore final : public Store {
   PostgresOptions opts_;
   int schema_version_ = 0;
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<Conn>> idle_;  // guarded by mu_
-  std::size_t open_ = 0;                     // guarded by mu_
+  std::unique_ptr<Pool> pool_;
 };
 
 }  // namespace sentio::storage

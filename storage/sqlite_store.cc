@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "core/json_codec.h"
+#include "storage/keyset_export.h"
 #include "storage/sqlite_rows.h"
 #include "storage/sqlite_schema.h"
 #include "storage/time_buckets.h"
@@ -464,20 +465,16 @@ Result<std::optional<PostRecord>> SqliteStore::GetPost(std::string_view post_id,
 
 Status SqliteStore::ExportPosts(const PostFilter& f,
                                 const std::function<bool(std::span<const PostRecord>)>& sink) {
-  Where w = BuildWhere(f, true);
-  bool have_cursor = false;
-  TimeMs cur_t = 0;
-  std::int64_t cur_id = 0;
-  std::vector<PostRecord> chunk;
-  for (;;) {
-    chunk.clear();
-    // One short read transaction per chunk: a slow consumer never pins a WAL snapshot.
-    SENTIO_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
-      SENTIO_ASSIGN_OR_RETURN(Stmt * q, c.Prepare(RecordQuery(w, have_cursor, false)));
+  const Where w = BuildWhere(f, true);
+  // One short read transaction per chunk: a slow consumer never pins a WAL snapshot.
+  auto fetch = [&](const ExportCursor& cur, std::vector<PostRecord>& chunk) -> Status {
+    return db_->Read([&](Connection& c) -> Status {
+      chunk.clear();
+      SENTIO_ASSIGN_OR_RETURN(Stmt * q, c.Prepare(RecordQuery(w, cur.valid, false)));
       int i = BindArgs(*q, w.args);
-      if (have_cursor) {
-        q->Bind(i++, cur_t);
-        q->Bind(i++, cur_id);
+      if (cur.valid) {
+        q->Bind(i++, cur.created_at);
+        q->Bind(i++, cur.id);
       }
       q->Bind(i++, static_cast<std::int64_t>(options_.export_chunk));
       for (;;) {
@@ -487,14 +484,9 @@ Status SqliteStore::ExportPosts(const PostFilter& f,
       }
       q->Reset();
       return Status::Ok();
-    }));
-    if (chunk.empty()) return Status::Ok();
-    if (!sink(chunk)) return Status::Ok();
-    if (chunk.size() < options_.export_chunk) return Status::Ok();
-    have_cursor = true;
-    cur_t = chunk.back().post.created_at;
-    cur_id = chunk.back().id;
-  }
+    });
+  };
+  return ExportByKeyset(options_.export_chunk, fetch, sink);
 }
 
 Result<std::vector<Bucket>> SqliteStore::Aggregate(const AggregateQuery& q) {
