@@ -1,10 +1,13 @@
-// Keyset-paged export shared by every Store backend: ExportPosts streams newest first in
-// chunks of `chunk_size`, each fetched by one short query/transaction (so a slow consumer
-// never pins a snapshot or a pooled connection), resuming after the last (created_at, id).
+// Keyset paging shared by every Store backend: the page cursor format, and the loop behind
+// ExportPosts, which streams newest first in chunks of `chunk_size`, each fetched by one short
+// query/transaction (so a slow consumer never pins a snapshot or a pooled connection),
+// resuming after the last (created_at, id).
 #pragma once
 
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <functional>
 #include <span>
 #include <vector>
@@ -21,6 +24,23 @@ struct ExportCursor {
   TimeMs created_at = 0;
   std::int64_t id = 0;
 };
+
+// The opaque page cursor of GET /api/posts: "c<created_at>.<id>" of the last post returned.
+inline std::string EncodeCursor(TimeMs created_at, std::int64_t id) {
+  return "c" + std::to_string(created_at) + "." + std::to_string(id);
+}
+
+inline bool DecodeCursor(const std::string& c, TimeMs& created_at, std::int64_t& id) {
+  if (c.size() < 4 || c[0] != 'c') return false;
+  const auto dot = c.find('.', 1);
+  if (dot == std::string::npos) return false;
+  const char* b = c.data() + 1;
+  const char* m = c.data() + dot;
+  const char* e = c.data() + c.size();
+  const auto r1 = std::from_chars(b, m, created_at);
+  const auto r2 = std::from_chars(m + 1, e, id);
+  return r1.ec == std::errc() && r1.ptr == m && r2.ec == std::errc() && r2.ptr == e;
+}
 
 // `fetch(cursor, chunk)` appends up to chunk_size records after `cursor` to `chunk` (which
 // it may clear first on retry). Stops when a chunk comes back short or `sink` says stop.

@@ -210,22 +210,6 @@ bool IsRetryable(const Status& s) {
          s.message().find("[40001]") != std::string::npos;
 }
 
-std::string EncodeCursor(TimeMs created_at, std::int64_t id) {
-  return "c" + std::to_string(created_at) + "." + std::to_string(id);
-}
-
-bool DecodeCursor(const std::string& c, TimeMs& created_at, std::int64_t& id) {
-  if (c.size() < 4 || c[0] != 'c') return false;
-  auto dot = c.find('.', 1);
-  if (dot == std::string::npos) return false;
-  const char* b = c.data() + 1;
-  const char* m = c.data() + dot;
-  const char* e = c.data() + c.size();
-  auto r1 = std::from_chars(b, m, created_at);
-  auto r2 = std::from_chars(m + 1, e, id);
-  return r1.ec == std::errc() && r1.ptr == m && r2.ec == std::errc() && r2.ptr == e;
-}
-
 bool IsSafeIdentifier(const std::string& s) {
   if (s.empty() || s.size() > 60) return false;
   for (char ch : s)

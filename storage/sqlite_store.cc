@@ -151,22 +151,6 @@ int BindArgs(Stmt& st, const std::vector<Arg>& args, int first = 1) {
   return i;
 }
 
-std::string EncodeCursor(TimeMs created_at, std::int64_t id) {
-  return "c" + std::to_string(created_at) + "." + std::to_string(id);
-}
-
-bool DecodeCursor(const std::string& c, TimeMs& created_at, std::int64_t& id) {
-  if (c.size() < 4 || c[0] != 'c') return false;
-  auto dot = c.find('.', 1);
-  if (dot == std::string::npos) return false;
-  const char* b = c.data() + 1;
-  const char* m = c.data() + dot;
-  const char* e = c.data() + c.size();
-  auto r1 = std::from_chars(b, m, created_at);
-  auto r2 = std::from_chars(m + 1, e, id);
-  return r1.ec == std::errc() && r1.ptr == m && r2.ec == std::errc() && r2.ptr == e;
-}
-
 // SELECT of records matching `w`, newest first, with an optional keyset bound.
 std::string RecordQuery(const Where& w, bool with_cursor, bool with_offset) {
   std::string sql = std::string("SELECT ") + sqlite_rows::kRecordColumns + " FROM posts p " +
