@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <cmath>
+#include <cstdint>
+#include <string>
 
 namespace sentio {
 namespace {
@@ -29,6 +32,35 @@ TEST(JsonWriter, Numbers) {
   out += ',';
   AppendJsonNumber(out, 0.0 / 0.0);
   EXPECT_EQ(out, "0.5,0.1235,1,0,null");
+}
+
+TEST(JsonWriter, NumberFastPathAgreesWithToChars) {
+  // The integer fast path must print what std::to_chars(fixed) prints, trailing zeros
+  // trimmed, up to a last-digit difference on exact binary ties.
+  std::uint64_t rng = 99;
+  auto next = [&] { return rng = rng * 6364136223846793005ULL + 1442695040888963407ULL; };
+  for (int i = 0; i < 20000; ++i) {
+    const double mag = std::pow(10.0, static_cast<double>(next() % 12) - 4);
+    double v = static_cast<double>(next() >> 11) / static_cast<double>(1ULL << 53) * mag;
+    if (next() & 1) v = -v;
+    for (int d : {0, 2, 4, 6}) {
+      std::string got;
+      AppendJsonNumber(got, v, d);
+      const double back = std::stod(got);
+      EXPECT_NEAR(back, v, 0.5000001 * std::pow(10.0, -d) + std::fabs(v) * 1e-15) << got << " d=" << d;
+      if (got.find('.') != std::string::npos) {
+        EXPECT_NE(got.back(), '0') << got;
+        EXPECT_LE(static_cast<int>(got.size() - got.find('.') - 1), d) << got;
+      }
+      EXPECT_NE(got, "-0");
+    }
+  }
+  std::string out;
+  for (double v : {12.5, 10.0, 0.05, -3.25, 999999999999.0, 1e13, 0.99996, 0.00004}) {
+    AppendJsonNumber(out, v);
+    out += ' ';
+  }
+  EXPECT_EQ(out, "12.5 10 0.05 -3.25 999999999999 10000000000000 1 0 ");
 }
 
 }  // namespace

@@ -62,13 +62,11 @@ constexpr std::uint64_t HashTokens(std::span<const std::uint64_t> hs) noexcept {
   return h;
 }
 
-// Calls f(uint64_t hash) for every character n-gram (minn <= n <= maxn code points) of
-// "<" + word + ">", in order of start position then length; hash = Fnv1a64 of the
-// n-gram's UTF-8 bytes (including the '<' / '>' markers where they are part of it).
-// n-grams that are only a marker ("<" or ">") are skipped, as in fastText.
-// Allocation-free; `word` should be valid UTF-8 (it is, when it comes from the tokenizer).
+namespace detail {
+
+// The reference implementation: any UTF-8, n-grams at code-point boundaries.
 template <typename F>
-void ForEachCharNgram(std::string_view word, int minn, int maxn, F&& f) {
+void ForEachCharNgramUtf8(std::string_view word, int minn, int maxn, F&& f) {
   if (minn < 1 || maxn < minn) return;
   auto is_cont = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; };
   // Virtual string: '<' word '>' ; index 0 is '<', 1..size is word, size+1 is '>'.
@@ -88,6 +86,73 @@ void ForEachCharNgram(std::string_view word, int minn, int maxn, F&& f) {
         ++i;
       } while (i < total - 1 && i > 0 && is_cont(byte_at(i)));
       if (n >= minn && !(n == 1 && (start == 0 || start == total - 1))) f(h);
+    }
+  }
+}
+
+inline bool IsAscii(std::string_view s) noexcept {
+  unsigned char any = 0;
+  for (char c : s) any |= static_cast<unsigned char>(c);
+  return any < 0x80;
+}
+
+// All n-grams of exactly N (>= 2) bytes of buf[0, total), by start position.
+template <std::size_t N, typename F>
+inline void FixedLengthNgrams(const char* buf, std::size_t total, F& f) {
+  for (std::size_t start = 0; start + N <= total; ++start) {
+    std::uint64_t h = kFnvOffset64;
+    for (std::size_t k = 0; k < N; ++k) {
+      h ^= static_cast<std::uint8_t>(buf[start + k]);
+      h *= kFnvPrime64;
+    }
+    f(h);
+  }
+}
+
+}  // namespace detail
+
+// Calls f(uint64_t hash) for every character n-gram (minn <= n <= maxn code points) of
+// "<" + word + ">", in order of start position then length; hash = Fnv1a64 of the
+// n-gram's UTF-8 bytes (including the '<' / '>' markers where they are part of it).
+// n-grams that are only a marker ("<" or ">") are skipped, as in fastText.
+// Allocation-free; `word` should be valid UTF-8 (it is, when it comes from the tokenizer).
+// Short ASCII words (nearly all of them) take a branch-light path over a stack copy of
+// "<word>"; the values are identical to the UTF-8 path's (hashing_test checks both).
+template <typename F>
+void ForEachCharNgram(std::string_view word, int minn, int maxn, F&& f) {
+  if (minn < 1 || maxn < minn) return;
+  constexpr std::size_t kFast = 62;
+  if (word.size() > kFast || !detail::IsAscii(word)) {
+    detail::ForEachCharNgramUtf8(word, minn, maxn, f);
+    return;
+  }
+  char buf[kFast + 2];
+  const std::size_t total = word.size() + 2;
+  buf[0] = '<';
+  for (std::size_t i = 0; i < word.size(); ++i) buf[i + 1] = word[i];
+  buf[total - 1] = '>';
+  const auto lo = static_cast<std::size_t>(minn), hi = static_cast<std::size_t>(maxn);
+  if (lo == hi && lo >= 2 && lo <= 5) {  // one length (the shipped emotion model: 4)
+    switch (lo) {
+      case 2: detail::FixedLengthNgrams<2>(buf, total, f); return;
+      case 3: detail::FixedLengthNgrams<3>(buf, total, f); return;
+      case 4: detail::FixedLengthNgrams<4>(buf, total, f); return;
+      default: detail::FixedLengthNgrams<5>(buf, total, f); return;
+    }
+  }
+  for (std::size_t start = 0; start < total; ++start) {
+    const std::size_t lim = hi < total - start ? hi : total - start;
+    std::uint64_t h = kFnvOffset64;
+    std::size_t n = 1;
+    for (; n < lo && n <= lim; ++n) {  // prefix shorter than minn: hash only
+      h ^= static_cast<std::uint8_t>(buf[start + n - 1]);
+      h *= kFnvPrime64;
+    }
+    for (; n <= lim; ++n) {
+      h ^= static_cast<std::uint8_t>(buf[start + n - 1]);
+      h *= kFnvPrime64;
+      if (n == 1 && (start == 0 || start == total - 1)) continue;  // a lone marker
+      f(h);
     }
   }
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace sentio::text {
@@ -62,6 +63,25 @@ TEST(Hashing, CharNgramsEdgeCases) {
   ForEachCharNgram("abcdef", 3, 6, [&](std::uint64_t) { ++count; });
   // "<abcdef>" has 8 symbols: n-grams of length 3..6 = 6 + 5 + 4 + 3
   EXPECT_EQ(count, 18);
+}
+
+TEST(Hashing, CharNgramsAsciiFastPathMatchesUtf8Reference) {
+  // The shipped models were trained on the reference path's values: the fast path must
+  // produce the same hashes in the same order, for every length and (minn, maxn).
+  std::uint64_t rng = 12345;
+  auto next = [&] { return rng = rng * 6364136223846793005ULL + 1442695040888963407ULL; };
+  for (int trial = 0; trial < 400; ++trial) {
+    std::string w(static_cast<std::size_t>(trial % 80), ' ');
+    for (char& c : w) c = static_cast<char>(33 + (next() >> 33) % 94);
+    for (int minn = 1; minn <= 5; ++minn) {
+      for (int maxn = minn; maxn <= 6; ++maxn) {
+        std::vector<std::uint64_t> fast, ref;
+        ForEachCharNgram(w, minn, maxn, [&](std::uint64_t h) { fast.push_back(h); });
+        detail::ForEachCharNgramUtf8(w, minn, maxn, [&](std::uint64_t h) { ref.push_back(h); });
+        ASSERT_EQ(fast, ref) << "word length " << w.size() << " minn " << minn << " maxn " << maxn;
+      }
+    }
+  }
 }
 
 }  // namespace
