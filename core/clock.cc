@@ -17,6 +17,27 @@ constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
+// Civil from days (Howard Hinnant's algorithm, the inverse of days_from_civil).
+constexpr void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
+}
+
+// Writes v as exactly `width` decimal digits ending at p[width - 1].
+inline void put_digits(char* p, unsigned v, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    p[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+}
+
 bool read_int(std::string_view s, size_t& i, size_t n, int& out) {
   if (i + n > s.size()) return false;
   int v = 0;
@@ -35,6 +56,31 @@ bool read_int(std::string_view s, size_t& i, size_t n, int& out) {
 std::string format_iso8601(TimeMs t) {
   std::int64_t secs = t >= 0 ? t / 1000 : (t - 999) / 1000;
   int ms = static_cast<int>(t - secs * 1000);
+  // Years 0..9999 (all real timestamps): integer arithmetic only. It runs once per post or
+  // bucket in API responses, where gmtime_r + snprintf cost more than the query.
+  constexpr std::int64_t kDayS = 86400;
+  const std::int64_t days = secs >= 0 ? secs / kDayS : (secs - (kDayS - 1)) / kDayS;
+  std::int64_t year;
+  unsigned mon, day;
+  civil_from_days(days, year, mon, day);
+  if (year >= 0 && year <= 9999) {
+    const auto sod = static_cast<unsigned>(secs - days * kDayS);
+    char buf[24] = "0000-00-00T00:00:00.000";
+    put_digits(buf, static_cast<unsigned>(year), 4);
+    put_digits(buf + 5, mon, 2);
+    put_digits(buf + 8, day, 2);
+    put_digits(buf + 11, sod / 3600, 2);
+    put_digits(buf + 14, sod / 60 % 60, 2);
+    put_digits(buf + 17, sod % 60, 2);
+    if (ms == 0) {
+      buf[19] = 'Z';
+      return std::string(buf, 20);
+    }
+    put_digits(buf + 20, static_cast<unsigned>(ms), 3);
+    std::string out(buf, 23);
+    out += 'Z';
+    return out;
+  }
   std::time_t tt = static_cast<std::time_t>(secs);
   std::tm tm{};
   gmtime_r(&tt, &tm);

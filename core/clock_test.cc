@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+
 namespace sentio {
 namespace {
 
@@ -27,4 +31,32 @@ TEST(Time, FormatsRoundTrip) {
 }
 
 }  // namespace
+TEST(Clock, FormatIsoAgreesWithGmtime) {
+  std::uint64_t rng = 7;
+  auto next = [&] { return rng = rng * 6364136223846793005ULL + 1442695040888963407ULL; };
+  for (int i = 0; i < 20000; ++i) {
+    // 1900 .. 2400, sometimes with milliseconds, sometimes on exact day/year edges.
+    TimeMs t = static_cast<TimeMs>(next() % 15'778'800'000'000ULL) - 2'208'988'800'000LL;
+    if (i % 3 == 0) t -= t % 1000;
+    if (i % 7 == 0) t -= t % 86'400'000;
+    const std::int64_t secs = t >= 0 ? t / 1000 : (t - 999) / 1000;
+    const int ms = static_cast<int>(t - secs * 1000);
+    const auto tt = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char want[64];
+    if (ms == 0)
+      std::snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    else
+      std::snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+    ASSERT_EQ(format_iso8601(t), want) << t;
+    ASSERT_EQ(parse_time(want).value(), t);
+  }
+  EXPECT_EQ(format_iso8601(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(format_iso8601(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_iso8601(951782400000LL), "2000-02-29T00:00:00Z");
+}
+
 }  // namespace sentio
