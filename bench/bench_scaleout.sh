@@ -99,3 +99,15 @@ print(json.dumps({"bench": "end_to_end", "consumers": procs, "posts": done,
 PY
   rm -f "$tmp"/c*.json
 done
+
+# 4. The real deployment: `sentio serve --workers 0` (HTTP ingest into Redis) plus K
+#    `sentio worker` processes with the shipped models writing PostgreSQL, loaded by wrk
+#    with batches of 100 posts (bench/serve_bench.sh ONLY=ingest). Skip with E2E_SECS=0.
+sentio=$build/bin/sentio
+if [[ "${E2E_SECS:-10}" != 0 && -x "$sentio" ]]; then
+  for k in ${E2E_WORKERS:-1 2 4}; do
+    echo "# serve --workers 0 + $k worker process(es), Redis + PostgreSQL, ${E2E_SECS:-10}s of HTTP ingest"
+    SENTIO_QUEUE=$redis_url SENTIO_STORE=$pg_url SENTIO_WORKERS=0 ONLY=ingest BENCH_WORKERS=$k \
+      bash "$root/bench/serve_bench.sh" "$sentio" "${E2E_SECS:-10}" --no-peers 2>&1 | grep -vE "^==" | sed 's/^/  /'
+  done
+fi

@@ -114,11 +114,13 @@ int main(int argc, char** argv) {
     std::size_t batch = std::stoul(argv[4]);
     long done = 0;
     SteadyClock::time_point t0{}, last{};
+    int idle_polls = 0;
     for (;;) {
       auto d = (*q)->Claim(batch, std::chrono::seconds(30), std::chrono::milliseconds(500));
       if (!d.ok()) return Fail(d.status());
       if (d->empty()) {
-        if (done > 0) break;  // drained
+        // Drained; or nothing ever came (other consumers took it all): give up after 5 s.
+        if (done > 0 || ++idle_polls >= 10) break;
         continue;
       }
       if (done == 0) t0 = SteadyClock::now();

@@ -20,5 +20,6 @@ for _ in $(seq 1 100); do
   fi
   sleep 0.1
 done
-echo "redis-server did not start; see $dir/redis.log" >&2
+echo "redis-server did not start on port $port; the end of $dir/redis.log:" >&2
+tail -5 "$dir/redis.log" >&2 2>/dev/null
 exit 1
