@@ -303,7 +303,7 @@ void RegisterServeCommand(CLI::App& app) {
   cmd->add_option("--blocking-threads", c->blocking_threads, "Threads for store queries and ingest commits")
       ->envname("SENTIO_BLOCKING_THREADS")->check(CLI::Range(1, 256))->capture_default_str();
   cmd->add_option("--web-dir", h.web_dir, "Dashboard assets (default: the built web/dist)")->envname("SENTIO_WEB_DIR");
-  cmd->add_option("--api-keys-file", h.api_keys_file, "API keys file (enables auth; see docs/AUTH.md)")
+  cmd->add_option("--api-keys-file", h.api_keys_file, "API keys file (enables auth; format in docs/API.md, lines from `sentio keys new`)")
       ->envname("SENTIO_API_KEYS_FILE");
   cmd->add_option("--cors-origins", h.cors_origins, "Allowed CORS origins (comma separated)")
       ->envname("SENTIO_CORS_ORIGINS")->delimiter(',');

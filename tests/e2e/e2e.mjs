@@ -4,6 +4,7 @@
 // (E2E_TARGET=mock). Screenshots go to build/e2e-screenshots/, figures to
 // build/e2e-screenshots/metrics.json. Last line: "N passed, N failed".
 import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -528,12 +529,33 @@ test('survives a server restart without a page reload (WS reconnect + polling fa
   await page.close();
 });
 
-test('with auth on, the API key from Settings is stored and sent as Bearer (mock only)', async () => {
-  if (TARGET !== 'mock') throw new Skip('needs the mock (the real server takes a keys file)');
+test('with auth on, the API key from Settings is stored and sent as Bearer', async () => {
   const port = await freePort();
   const key = `k-${uniq()}`;
-  const proc = spawn(process.execPath, [path.join(HERE, 'mock-server.mjs'), '--port', String(port), '--web-dir', WEB_DIR, '--api-key', key], { stdio: 'ignore' });
+  let proc;
+  let authDir;
+  if (TARGET === 'real') {
+    // A second real server with a keys file (only the key's SHA-256 is stored).
+    authDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sentio-e2e-auth-'));
+    const keysFile = path.join(authDir, 'keys.jsonl');
+    const hash = crypto.createHash('sha256').update(key).digest('hex');
+    fs.writeFileSync(keysFile, JSON.stringify({ name: 'e2e', key_sha256: hash, scopes: ['read', 'ingest'], rate_per_s: 200, burst: 400 }) + '\n');
+    const log = fs.openSync(path.join(LOGS, 'server-real-auth.log'), 'w');
+    proc = spawn(SENTIO_BIN, ['serve', '--demo', '--port', String(port), '--data-dir', path.join(authDir, 'data'), '--web-dir', WEB_DIR, '--api-keys-file', keysFile], { stdio: ['ignore', log, log] });
+  } else {
+    proc = spawn(process.execPath, [path.join(HERE, 'mock-server.mjs'), '--port', String(port), '--web-dir', WEB_DIR, '--api-key', key], { stdio: 'ignore' });
+  }
   try {
+    if (TARGET === 'real') {
+      // The real server enforces it: no key -> 401 with a JSON error, the right key -> 200.
+      let health = 0;
+      for (let i = 0; i < 100 && health !== 200; i++) { try { health = (await fetch(`http://127.0.0.1:${port}/api/health`)).status; } catch { /* starting */ } if (health !== 200) await sleep(100); }
+      const anon = await fetch(`http://127.0.0.1:${port}/api/stats`);
+      assert(anon.status === 401, `no key: expected 401, got ${anon.status}`);
+      assert((await anon.json()).error, '401 without a JSON error body');
+      const ok = await fetch(`http://127.0.0.1:${port}/api/stats`, { headers: { Authorization: `Bearer ${key}` } });
+      assert(ok.status === 200, `with the key: expected 200, got ${ok.status}`);
+    }
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 50; i++) { try { if ((await fetch(`${base}/api/health`)).ok) break; } catch { /* starting */ } await sleep(100); }
     const page = await newPage();
@@ -553,6 +575,10 @@ test('with auth on, the API key from Settings is stored and sent as Bearer (mock
   } finally {
     ignoreNetErrors = false;
     proc.kill('SIGTERM');
+    if (authDir) {
+      await new Promise((r) => { if (proc.exitCode !== null) r(); else proc.once('exit', r); });
+      fs.rmSync(authDir, { recursive: true, force: true });
+    }
   }
 });
 
