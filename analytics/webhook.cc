@@ -1,8 +1,9 @@
-#include "core/json_writer.h"
 #include "analytics/webhook.h"
 
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
+
+#include "core/json_writer.h"
 
 namespace sentio::analytics {
 

@@ -21,7 +21,7 @@ boost::json::object AnalysisToPredictJson(const Analysis& a, bool explain);
 // "emotion_scores","model_name","model_version","analyzed_at"} | null}.
 boost::json::object PostRecordToJson(const PostRecord& r);
 
-// Serialises a JSON value compactly (boost::json::serialize) into `out` (appends).
+// Serialises a JSON value compactly (ToJson: readable numbers) into `out` (appends).
 void AppendJson(std::string& out, const boost::json::value& v);
 
 // Per-class scores <-> JSON object text ({"negative":0.1,...}, label order kept), as the

@@ -76,6 +76,32 @@ void AppendJsonString(std::string& out, std::string_view s) {
 namespace sentio {
 
 namespace {
+void Write(std::string& out, const boost::json::value& v);
+
+void WriteArray(std::string& out, const boost::json::array& a) {
+  out += '[';
+  bool first = true;
+  for (const auto& e : a) {
+    if (!first) out += ',';
+    first = false;
+    Write(out, e);
+  }
+  out += ']';
+}
+
+void WriteObject(std::string& out, const boost::json::object& o) {
+  out += '{';
+  bool first = true;
+  for (const auto& kv : o) {
+    if (!first) out += ',';
+    first = false;
+    AppendJsonString(out, std::string_view(kv.key().data(), kv.key().size()));
+    out += ':';
+    Write(out, kv.value());
+  }
+  out += '}';
+}
+
 void Write(std::string& out, const boost::json::value& v) {
   switch (v.kind()) {
     case boost::json::kind::null: out += "null"; break;
@@ -112,30 +138,8 @@ void Write(std::string& out, const boost::json::value& v) {
       AppendJsonString(out, std::string_view(s.data(), s.size()));
       break;
     }
-    case boost::json::kind::array: {
-      out += '[';
-      bool first = true;
-      for (const auto& e : v.get_array()) {
-        if (!first) out += ',';
-        first = false;
-        Write(out, e);
-      }
-      out += ']';
-      break;
-    }
-    case boost::json::kind::object: {
-      out += '{';
-      bool first = true;
-      for (const auto& kv : v.get_object()) {
-        if (!first) out += ',';
-        first = false;
-        AppendJsonString(out, std::string_view(kv.key().data(), kv.key().size()));
-        out += ':';
-        Write(out, kv.value());
-      }
-      out += '}';
-      break;
-    }
+    case boost::json::kind::array: WriteArray(out, v.get_array()); break;
+    case boost::json::kind::object: WriteObject(out, v.get_object()); break;
   }
 }
 }  // namespace
@@ -144,6 +148,20 @@ std::string ToJson(const boost::json::value& v) {
   std::string out;
   out.reserve(256);
   Write(out, v);
+  return out;
+}
+
+std::string ToJson(const boost::json::object& o) {
+  std::string out;
+  out.reserve(256);
+  WriteObject(out, o);
+  return out;
+}
+
+std::string ToJson(const boost::json::array& a) {
+  std::string out;
+  out.reserve(256);
+  WriteArray(out, a);
   return out;
 }
 

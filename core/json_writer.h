@@ -74,4 +74,7 @@ namespace sentio {
 // the shortest round-trip form ("0.7719", not "7.719E-1"). Use instead of json::serialize
 // for everything that leaves the process.
 std::string ToJson(const boost::json::value& v);
+// The same for an object or array, without first copying it into a json::value.
+std::string ToJson(const boost::json::object& o);
+std::string ToJson(const boost::json::array& a);
 }  // namespace sentio

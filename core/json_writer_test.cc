@@ -75,5 +75,13 @@ TEST(JsonWriter, ToJsonUsesShortestNumbers) {
   EXPECT_EQ(boost::json::parse(s), v);
   EXPECT_EQ(ToJson(boost::json::value(0.0)), "0");
 }
+
+TEST(JsonWriter, ObjectAndArrayOverloadsMatchValue) {
+  const boost::json::object o{{"n", 0.25}, {"a", boost::json::array{1, "x", nullptr}}, {"e", boost::json::object{}}};
+  EXPECT_EQ(ToJson(o), ToJson(boost::json::value(o)));
+  EXPECT_EQ(ToJson(o), R"({"n":0.25,"a":[1,"x",null],"e":{}})");
+  const boost::json::array a{0.0002, o, boost::json::array{}};
+  EXPECT_EQ(ToJson(a), ToJson(boost::json::value(a)));
+}
 }  // namespace
 }  // namespace sentio

@@ -1,4 +1,3 @@
-#include "core/json_writer.h"
 #include "pipeline/redis_event_bridge.h"
 
 #include <hiredis/hiredis.h>
@@ -8,6 +7,8 @@
 #include <boost/url/parse.hpp>
 #include <random>
 #include <vector>
+
+#include "core/json_writer.h"
 
 namespace sentio::pipeline {
 namespace {

@@ -3,9 +3,9 @@
 #include <boost/json.hpp>
 #include <cmath>
 
-#include "core/json_writer.h"
 #include "analytics/alert_json.h"
 #include "core/json_codec.h"
+#include "core/json_writer.h"
 #include "server/server_impl.h"
 
 namespace sentio::server {
@@ -53,7 +53,7 @@ json::array PostsToJson(const std::vector<PostRecord>& posts) {
   return a;
 }
 
-void ReplyJson(const std::shared_ptr<Exchange>& ex, unsigned version, const json::value& v, unsigned status = 200) {
+void ReplyJson(const std::shared_ptr<Exchange>& ex, unsigned version, const json::object& v, unsigned status = 200) {
   ex->Reply(JsonResponse(status, ::sentio::ToJson(v), version));
 }
 

@@ -1,5 +1,6 @@
-#include "core/json_writer.h"
 #include "server/http_error.h"
+
+#include "core/json_writer.h"
 
 namespace sentio::server {
 

@@ -1,5 +1,4 @@
 // Server lifetime (create/start/drain), the connection registry, routing and auth.
-#include "core/json_writer.h"
 #include "server/server.h"
 
 #include <openssl/rand.h>
@@ -7,6 +6,7 @@
 
 #include <cstdio>
 
+#include "core/json_writer.h"
 #include "server/static_files.h"
 #include "server/server_impl.h"
 #include "server/ws.h"
@@ -19,10 +19,6 @@ Response JsonResponse(unsigned status, std::string body, unsigned version) {
   res.set(http::field::cache_control, "no-store");
   res.body() = std::move(body);
   return res;
-}
-
-Response JsonResponse(unsigned status, const boost::json::value& v, unsigned version) {
-  return JsonResponse(status, ::sentio::ToJson(v), version);
 }
 
 std::string_view HeaderValue(const Request& req, http::field f) {

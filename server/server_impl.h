@@ -160,7 +160,6 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
 // Helpers shared by the handlers.
 Response JsonResponse(unsigned status, std::string body, unsigned version = 11);
-Response JsonResponse(unsigned status, const boost::json::value& v, unsigned version = 11);
 std::string_view HeaderValue(const Request& req, http::field f);
 
 // Handlers (api_*.cc).
