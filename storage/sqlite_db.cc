@@ -10,7 +10,6 @@
 #include <cstring>
 #include <future>
 
-
 #include "storage/sqlite_schema.h"
 
 namespace sentio::storage {

@@ -16,5 +16,4 @@ std::vector<Migration> SentioMigrations();
 // (source|all) x (video|all) so every Aggregate is a single index range scan.
 inline constexpr std::string_view kRollupAll = "\x01";
 
-
 }  // namespace sentio::storage

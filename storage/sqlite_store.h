@@ -50,5 +50,4 @@ class SqliteStore final : public Store {
   SqliteStoreOptions options_;
 };
 
-
 }  // namespace sentio::storage

@@ -25,6 +25,8 @@
 #include <string>
 #include <string_view>
 
+#include "text/utf8.h"
+
 namespace sentio::text {
 
 inline constexpr std::uint64_t kFnvOffset64 = 0xcbf29ce484222325ULL;
@@ -90,12 +92,6 @@ void ForEachCharNgramUtf8(std::string_view word, int minn, int maxn, F&& f) {
   }
 }
 
-inline bool IsAscii(std::string_view s) noexcept {
-  unsigned char any = 0;
-  for (char c : s) any |= static_cast<unsigned char>(c);
-  return any < 0x80;
-}
-
 // All n-grams of exactly N (>= 2) bytes of buf[0, total), by start position.
 template <std::size_t N, typename F>
 inline void FixedLengthNgrams(const char* buf, std::size_t total, F& f) {
@@ -122,7 +118,7 @@ template <typename F>
 void ForEachCharNgram(std::string_view word, int minn, int maxn, F&& f) {
   if (minn < 1 || maxn < minn) return;
   constexpr std::size_t kFast = 62;
-  if (word.size() > kFast || !detail::IsAscii(word)) {
+  if (word.size() > kFast || !IsAscii(word)) {
     detail::ForEachCharNgramUtf8(word, minn, maxn, f);
     return;
   }

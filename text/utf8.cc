@@ -2,6 +2,8 @@
 
 #include <utf8proc.h>
 
+#include <cstdlib>
+
 namespace sentio::text {
 
 std::size_t DecodeUtf8(std::string_view s, std::size_t pos, char32_t* cp) noexcept {
@@ -132,9 +134,7 @@ std::size_t Utf8TruncationPoint(std::string_view s, std::size_t max_bytes) noexc
 }
 
 std::string FoldCase(std::string_view s) {
-  bool ascii = true;
-  for (char ch : s) ascii = ascii && static_cast<unsigned char>(ch) < 0x80;
-  if (!ascii) {
+  if (!IsAscii(s)) {
     utf8proc_uint8_t* out = nullptr;
     utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
                                       static_cast<utf8proc_ssize_t>(s.size()), &out,

@@ -9,6 +9,13 @@ namespace sentio::text {
 
 inline constexpr char32_t kReplacementChar = 0xFFFD;
 
+// True if every byte of `s` is ASCII (< 0x80): the common fast path of the text code.
+constexpr bool IsAscii(std::string_view s) noexcept {
+  unsigned char any = 0;
+  for (char c : s) any |= static_cast<unsigned char>(c);
+  return any < 0x80;
+}
+
 // True if `s` is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool IsValidUtf8(std::string_view s) noexcept;
 // Copy of `s` with every invalid sequence replaced by U+FFFD.
