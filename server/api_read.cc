@@ -7,6 +7,7 @@
 #include "core/json_codec.h"
 #include "core/json_writer.h"
 #include "server/server_impl.h"
+#include "storage/time_buckets.h"
 
 namespace sentio::server {
 namespace json = boost::json;
@@ -156,7 +157,7 @@ void HandleAggregate(Server::Impl& s, Ctx& c) {
   r.Str("source", q.source, 128);
   r.Str("video_id", q.video_id, 256);
   q.period = period == "minute" ? storage::Period::kMinute : period == "day" ? storage::Period::kDay : storage::Period::kHour;
-  const std::int64_t step = period == "minute" ? 60000 : period == "day" ? 24 * kHourMs : kHourMs;
+  const std::int64_t step = storage::PeriodMs(q.period);
   const std::int64_t default_span = period == "minute" ? kHourMs : period == "day" ? 30 * 24 * kHourMs : 24 * kHourMs;
   q.end = end.value_or(s.deps.clock->now_ms());
   q.start = start.value_or(q.end - default_span);

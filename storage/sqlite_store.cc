@@ -180,11 +180,6 @@ Status ValidatePost(const Post& p) {
   return Status::Ok();
 }
 
-}  // namespace
-
-
-namespace {
-
 // Exact sentiment/emotion counts of analysed posts with created_at in [lo, hi), scoped by
 // source / video (nullopt = all), from the rollups: the ragged sub-minute ends are
 // counted from posts (a few rows), the rest from minute, hour and day rollups, so the
