@@ -366,6 +366,7 @@ class Scanner {
   void Finish() {
     out_.norm.resize(pos_);
     out_.tokens.resize(ntok_);
+    for (Token& t : out_.tokens) t.hash = Fnv1a64(out_.text(t));
   }
 
   void Run() {

@@ -68,17 +68,22 @@ enum TokenFlags : std::uint16_t {
   kNegator = 1 << 4,     // the token is itself a negator ("not", "never", "don't")
 };
 
+// Every field is set by the tokenizer (no member initialisers: the token buffer is resized
+// per text, and a trivially constructible Token makes that a memset).
 struct Token {
   TokenType type;
   std::uint16_t flags;
   std::uint32_t offset;  // into TokenizedText::norm
   std::uint32_t length;
   std::uint32_t source_offset;  // byte offset in the original input (for explanations)
-  // Added: byte length of the token in the original input (source_offset + source_length).
-  std::uint32_t source_length = 0;
-  // Added: for kPunct, how many times the character was repeated in the input ("!!!!" -> 4);
+  // Byte length of the token in the original input (source_offset + source_length).
+  std::uint32_t source_length;
+  // For kPunct, how many times the character was repeated in the input ("!!!!" -> 4);
   // 1 for every other token.
-  std::uint32_t run = 1;
+  std::uint32_t run;
+  // text::Fnv1a64 of the token text (TokenizedText::text), computed once here so the lexicon
+  // and every model's feature hashing share it instead of rehashing the bytes.
+  std::uint64_t hash;
 };
 
 // Output buffers, reused across calls (clear() keeps capacity).

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "text/hashing.h"
 #include "text/utf8.h"
 
 namespace sentio::text {
@@ -70,6 +71,19 @@ TEST(Tokenizer, SourceOffsetsPointIntoInput) {
   EXPECT_EQ(out.text(out.tokens[1]), "&");
   EXPECT_EQ(in.substr(out.tokens[3].source_offset, out.tokens[3].source_length), "\xF0\x9F\x98\x80");
   EXPECT_EQ(in.substr(out.tokens[4].source_offset, out.tokens[4].source_length), "http://a.b");
+}
+
+TEST(Tokenizer, TokenHashIsFnvOfTokenText) {
+  // Token::hash is shared by the lexicon and the models' feature hashing: it must be exactly
+  // Fnv1a64 of the token text, for every token type, on a reused output buffer too.
+  Tokenizer tk;
+  TokenizedText out;
+  for (std::string in : {"I LOVE it soooo much!!! @bob #Happy http://x.y 3.5 :) \xF0\x9F\x98\x82",
+                         "Stra\xC3\x9F" "e &amp; don't... \\u2019", "x"}) {
+    tk.Tokenize(in, out);
+    ASSERT_FALSE(out.tokens.empty());
+    for (const Token& t : out.tokens) EXPECT_EQ(t.hash, Fnv1a64(out.text(t))) << out.text(t);
+  }
 }
 
 TEST(Tokenizer, HtmlEntitiesAndUEscapes) {

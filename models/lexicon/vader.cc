@@ -36,9 +36,10 @@ class FlatMap {
     size_ = 0;
     for (const auto& s : slots_) size_ += s.used;
   }
-  const float* Find(std::string_view k) const {
+  const float* Find(std::string_view k) const { return Find(k, text::Fnv1a64(k)); }
+  // `h` must be text::Fnv1a64(k) (a token's precomputed Token::hash).
+  const float* Find(std::string_view k, std::uint64_t h) const {
     if (slots_.empty()) return nullptr;
-    const std::uint64_t h = text::Fnv1a64(k);
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (!s.used) return nullptr;
@@ -46,6 +47,9 @@ class FlatMap {
     }
   }
   std::size_t size() const { return size_; }
+  void Prefetch(std::uint64_t h) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[h & mask_]);
+  }
 
  private:
   struct Slot {
@@ -123,12 +127,15 @@ struct VaderLexicon::Impl {
   // Valence of a token text. Elongated words ("goood", "loove") are retried with letter
   // runs cut to 2 and then to 1 ("good", "love").
   const float* Lookup(std::string_view t, bool elongated, char* buf) const {
-    if (const float* v = lex.Find(t)) return v;
+    return Lookup(t, text::Fnv1a64(t), elongated, buf);
+  }
+  const float* Lookup(std::string_view t, std::uint64_t h, bool elongated, char* buf) const {
+    if (const float* v = lex.Find(t, h)) return v;
     if (!elongated) return nullptr;
     return RetryDeElongated(t, buf, [&](std::string_view x) { return lex.Find(x); });
   }
-  double Booster(std::string_view w, bool elongated = false) const {
-    if (const float* v = boosters.Find(w)) return *v;
+  double Booster(std::string_view w, std::uint64_t h, bool elongated) const {
+    if (const float* v = boosters.Find(w, h)) return *v;
     if (!elongated) return 0.0;
     char buf[64];
     const float* v = RetryDeElongated(w, buf, [&](std::string_view x) { return boosters.Find(x); });
@@ -214,6 +221,10 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
   // excluded; plus the '!' / '?' counts of amplify_ep / amplify_qm.
   std::size_t ep = 0, qm = 0;
   char buf[64];
+  // The lexicon is larger than L1/L2: start every word's first probe before the lookups.
+  for (const text::Token& t : tt.tokens) {
+    if (t.type == TokenType::kWord) im.lex.Prefetch(t.hash);
+  }
   for (std::size_t i = 0; i < tt.tokens.size(); ++i) {
     const text::Token& t = tt.tokens[i];
     const std::string_view txt = tt.text(t);
@@ -226,9 +237,9 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
     switch (t.type) {
       case TokenType::kWord:
         if (t.source_length <= 1 && txt.size() <= 1) continue;  // JS drops 1-char tokens
-        w.valence = im.Lookup(txt, (t.flags & text::kElongated) != 0, buf);
+        w.valence = im.Lookup(txt, t.hash, (t.flags & text::kElongated) != 0, buf);
         w.negator = (t.flags & text::kNegator) && txt != "no";  // "no" is not in VADER's NEGATE
-        w.booster = im.Booster(txt, (t.flags & text::kElongated) != 0);
+        w.booster = im.Booster(txt, t.hash, (t.flags & text::kElongated) != 0);
         break;
       case TokenType::kHashtag:
         w.valence = im.Lookup(txt.substr(1), (t.flags & text::kElongated) != 0, buf);

@@ -20,10 +20,13 @@ struct Sink {
   std::uint32_t* out;
   FeatureOrigin* origin;
   std::uint32_t buckets;
+  RowPrefetch prefetch;
   std::size_t n = 0;
   [[gnu::always_inline]] inline bool Push(std::uint64_t h, std::uint32_t token, bool bigram = false) {
     if (n >= kMaxFeatures) [[unlikely]] return false;
-    out[n] = Reduce(h, buckets);
+    const std::uint32_t id = Reduce(h, buckets);
+    out[n] = id;
+    if (prefetch.base) __builtin_prefetch(static_cast<const char*>(prefetch.base) + id * prefetch.stride);
     if (origin) origin[n] = {token, bigram};
     ++n;
     return true;
@@ -56,8 +59,9 @@ void ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig& cfg,
 }
 
 std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig& cfg,
-                            const LexiconScores* lex, std::uint32_t* out, FeatureOrigin* origin) {
-  Sink sink{out, origin, cfg.buckets == 0 ? 1u : cfg.buckets};
+                            const LexiconScores* lex, std::uint32_t* out, FeatureOrigin* origin,
+                            RowPrefetch prefetch) {
+  Sink sink{out, origin, cfg.buckets == 0 ? 1u : cfg.buckets, prefetch};
   bool any_caps = false, any_elong = false, any_emph = false, any_neg = false;
   std::uint64_t prev = 0;
   bool have_prev = false;
@@ -66,7 +70,7 @@ std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig&
     const Token& t = tok.tokens[i];
     const std::string_view s = tok.text(t);
     const auto ti = static_cast<std::uint32_t>(i);
-    std::uint64_t h = HashBytes(s);
+    std::uint64_t h = t.hash;  // == HashBytes(s), computed once by the tokenizer
     if (cfg.flag_features) {
       if ((t.flags & text::kNegated) && t.type == TokenType::kWord) {
         h = HashCombine(h, kNegSalt);

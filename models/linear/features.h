@@ -57,10 +57,19 @@ inline constexpr std::size_t kMaxFeatures = 16384;
 void ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig& cfg,
                      const LexiconScores* lex, std::vector<std::uint32_t>& out,
                      std::vector<FeatureOrigin>* origin = nullptr);
+// Where the caller will read each feature's weight row: base + id * stride bytes. The hot
+// path prefetches the row as soon as the id is known, so the table's cache misses overlap
+// with the hashing of the following features instead of stalling the accumulation.
+struct RowPrefetch {
+  const void* base = nullptr;  // nullptr: no prefetching
+  std::size_t stride = 0;
+};
+
 // The hot-path form: writes at most kMaxFeatures ids into `out` (and origins into `origin`
 // when non-null) and returns how many.
 std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig& cfg,
-                            const LexiconScores* lex, std::uint32_t* out, FeatureOrigin* origin);
+                            const LexiconScores* lex, std::uint32_t* out, FeatureOrigin* origin,
+                            RowPrefetch prefetch = {});
 
 // Human-readable description for model.json / logs, e.g. "words+bigrams+char2-4+flags".
 std::string DescribeFeatures(const FeatureConfig& cfg);

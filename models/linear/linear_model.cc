@@ -33,10 +33,9 @@ constexpr std::size_t kMaxStackLabels = 64;
 // Sums quantised rows: acc[d] = sum_f q[f * D + d], D fixed at compile time where it pays.
 template <typename T, int D>
 void AccumulateFixed(const T* q, const std::uint32_t* f, std::size_t n, std::int32_t* acc) {
+  // The rows were prefetched while the feature ids were computed (ExtractFeatures).
   std::int32_t a[D] = {};
-  constexpr std::size_t kAhead = 8;
   for (std::size_t i = 0; i < n; ++i) {
-    if (i + kAhead < n) __builtin_prefetch(q + static_cast<std::size_t>(f[i + kAhead]) * D);
     const T* row = q + static_cast<std::size_t>(f[i]) * D;
     for (int d = 0; d < D; ++d) a[d] += row[d];
   }
@@ -257,8 +256,11 @@ const text::TokenizedText& LinearModel::Logits(std::string_view text, std::size_
     s.feats.resize(kMaxFeatures);
     s.origin.resize(kMaxFeatures);
   }
+  const RowPrefetch rows = weights_.dtype == DType::kInt8
+                               ? RowPrefetch{weights_.q8.data(), weights_.dims * sizeof(std::int8_t)}
+                               : RowPrefetch{weights_.q16.data(), weights_.dims * sizeof(std::int16_t)};
   const std::size_t n = ExtractFeatures(*tok, weights_.features, lexp, s.feats.data(),
-                                        want_origin ? s.origin.data() : nullptr);
+                                        want_origin ? s.origin.data() : nullptr, rows);
   s.n_feats = n;
   std::int32_t acc[kMaxStackLabels + 4];
   if (weights_.dtype == DType::kInt8) {
