@@ -6,7 +6,9 @@
 #   2. WriteResults into PostgreSQL alone (one writer)
 #   3. End to end: $N posts queued, drained by 1, 2 and 4 consumer processes
 #      (Claim -> WriteResults -> Ack; synthetic analysis: model cost NOT included)
-# Env: N (default 50000), BATCH (default 500), SENTIO_REDIS_FSYNC, SENTIO_PG_FSYNC (default on).
+# Env: N (default 50000), BATCH (default 500), SENTIO_REDIS_FSYNC, SENTIO_PG_FSYNC (default on),
+#      ONLY=e2e (just section 4), E2E_SECS (default 10; 0 skips section 4), E2E_WORKERS
+#      (default "1 2 4").
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
@@ -68,6 +70,7 @@ reset() {
 }
 echo "# machine: $(nproc) cores; redis appendfsync=${SENTIO_REDIS_FSYNC:-always}; postgres fsync=${SENTIO_PG_FSYNC:-on}; N=$N batch=$BATCH"
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other processes share these cores)"
+if [[ "${ONLY:-}" != e2e ]]; then
 reset
 "$bin" write "$pg_url" 0 1 >/dev/null
 run_measured enqueue "$bin" enqueue "$redis_url" "$N" "$BATCH"
@@ -99,6 +102,7 @@ print(json.dumps({"bench": "end_to_end", "consumers": procs, "posts": done,
 PY
   rm -f "$tmp"/c*.json
 done
+fi
 
 # 4. The real deployment: `sentio serve --workers 0` (HTTP ingest into Redis) plus K
 #    `sentio worker` processes with the shipped models writing PostgreSQL, loaded by wrk

@@ -99,12 +99,138 @@ json::object PostRecordToJson(const PostRecord& r) {
   return o;
 }
 
+namespace {
+
+// Scores with unique labels are written directly; duplicates (never produced by a model)
+// take the object path, which keeps the first position and the last value.
+bool UniqueLabels(const std::vector<std::pair<std::string, float>>& scores) {
+  for (std::size_t i = 0; i < scores.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (scores[i].first == scores[j].first) return false;
+  return true;
+}
+
+void AppendScores(std::string& out, const std::vector<std::pair<std::string, float>>& scores) {
+  if (!UniqueLabels(scores)) {
+    out += ToJson(ScoresToJson(scores));
+    return;
+  }
+  out += '{';
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    if (i) out += ',';
+    AppendJsonString(out, scores[i].first);
+    out += ':';
+    AppendJsonDouble(out, Round4(scores[i].second));
+  }
+  out += '}';
+}
+
+void AppendKey(std::string& out, std::string_view key) {
+  out += '"';
+  out += key;
+  out += "\":";
+}
+
+void AppendStringOrNull(std::string& out, const std::string& s) {
+  if (s.empty()) out += "null";
+  else AppendJsonString(out, s);
+}
+
+}  // namespace
+
+void AppendPostJson(std::string& out, const Post& p, const Analysis* a) {
+  out += '{';
+  AppendKey(out, "post_id");
+  AppendJsonString(out, p.post_id);
+  out += ',';
+  AppendKey(out, "source");
+  AppendJsonString(out, p.source);
+  out += ',';
+  AppendKey(out, "content");
+  AppendJsonString(out, p.content);
+  out += ',';
+  AppendKey(out, "author");
+  AppendJsonString(out, p.author);
+  out += ',';
+  AppendKey(out, "created_at");
+  AppendJsonString(out, format_iso8601(p.created_at));
+  out += ',';
+  AppendKey(out, "video_id");
+  AppendStringOrNull(out, p.video_id);
+  out += ',';
+  AppendKey(out, "url");
+  AppendStringOrNull(out, p.url);
+  out += ',';
+  AppendKey(out, "meta");
+  if (p.meta_json.empty()) {
+    out += "null";
+  } else {
+    boost::system::error_code ec;
+    json::value meta = json::parse(p.meta_json, ec);
+    if (ec) out += "null";
+    else AppendJson(out, meta);
+  }
+  out += ',';
+  AppendKey(out, "sentiment");
+  if (a == nullptr) {
+    out += "null}";
+    return;
+  }
+  out += '{';
+  AppendKey(out, "label");
+  AppendJsonString(out, a->sentiment.label);
+  out += ',';
+  AppendKey(out, "confidence");
+  AppendJsonDouble(out, Round4(a->sentiment.score));
+  out += ',';
+  AppendKey(out, "scores");
+  AppendScores(out, a->sentiment.scores);
+  out += ',';
+  if (!a->emotion.label.empty()) {
+    AppendKey(out, "emotion");
+    AppendJsonString(out, a->emotion.label);
+    out += ',';
+    AppendKey(out, "emotion_confidence");
+    AppendJsonDouble(out, Round4(a->emotion.score));
+    out += ',';
+    AppendKey(out, "emotion_scores");
+    AppendScores(out, a->emotion.scores);
+    out += ',';
+  } else {
+    out += "\"emotion\":null,\"emotion_confidence\":null,";
+  }
+  const std::string& mv = a->sentiment.model_version;
+  const auto at = mv.rfind('@');
+  AppendKey(out, "model_name");
+  AppendJsonString(out, at == std::string::npos ? std::string_view(mv) : std::string_view(mv).substr(0, at));
+  out += ',';
+  AppendKey(out, "model_version");
+  AppendJsonString(out, at == std::string::npos ? std::string_view() : std::string_view(mv).substr(at + 1));
+  out += ',';
+  AppendKey(out, "analyzed_at");
+  AppendJsonString(out, format_iso8601(a->analyzed_at));
+  out += "}}";
+}
+
 void AppendJson(std::string& out, const json::value& v) { out += ToJson(v); }
 
 std::string ScoresToJsonText(const std::vector<std::pair<std::string, float>>& scores) {
-  boost::json::object o;
-  for (const auto& [label, score] : scores) o[label] = static_cast<double>(score);
-  return ToJson(o);
+  if (!UniqueLabels(scores)) {
+    boost::json::object o;
+    for (const auto& [label, score] : scores) o[label] = static_cast<double>(score);
+    return ToJson(o);
+  }
+  std::string out;
+  out.reserve(16 + scores.size() * 24);
+  out += '{';
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    if (i) out += ',';
+    AppendJsonString(out, scores[i].first);
+    out += ':';
+    AppendJsonDouble(out, static_cast<double>(scores[i].second));
+  }
+  out += '}';
+  return out;
 }
 
 std::vector<std::pair<std::string, float>> ScoresFromJsonText(std::string_view json) {

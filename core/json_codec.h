@@ -20,6 +20,10 @@ boost::json::object AnalysisToPredictJson(const Analysis& a, bool explain);
 // "url","meta","sentiment": {"label","confidence","scores","emotion","emotion_confidence",
 // "emotion_scores","model_name","model_version","analyzed_at"} | null}.
 boost::json::object PostRecordToJson(const PostRecord& r);
+// The same post item written straight into `out` (appends; the same bytes as
+// ToJson(PostRecordToJson(...))), without building a tree: the per-post hot path of the
+// workers' new_post events. `analysis` nullptr = not analysed.
+void AppendPostJson(std::string& out, const Post& p, const Analysis* analysis);
 
 // Serialises a JSON value compactly (ToJson: readable numbers) into `out` (appends).
 void AppendJson(std::string& out, const boost::json::value& v);

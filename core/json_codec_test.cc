@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/json_writer.h"
+
 namespace sentio {
 namespace {
 
@@ -33,6 +35,42 @@ TEST(JsonCodec, AnalysedPostCarriesModelNameAndVersion) {
   EXPECT_EQ(s.at("emotion").as_string(), "joy");
   EXPECT_NEAR(s.at("scores").at("positive").as_double(), 0.9, 1e-6);
   EXPECT_EQ(o.at("meta").at("likes").as_int64(), 3);
+}
+
+TEST(JsonCodec, AppendPostJsonWritesTheSameBytesAsTheTree) {
+  std::vector<PostRecord> cases(5);
+  cases[0].post = {"p0", "reddit", "hello \"world\"\n\xc3\xa9\xff", "", 1795428000000LL, "", "", "", 0};
+  cases[1].post = {"p1", "youtube", "great video", "bob", 1795428000123LL, "vid\"1", "https://x/y", R"({"likes":3,"tags":["a"]})", 1795428000999LL};
+  cases[1].analysed = true;
+  cases[1].analysis.sentiment = {"positive", 0.91234f, {{"negative", 0.05f}, {"neutral", 0.00001f}, {"positive", 0.9f}}, "sentiment@2", {}, {}};
+  cases[1].analysis.emotion = {"joy", 0.7f, {{"joy", 0.7f}, {"anger", 0.3f}}, "emotion@1", {}, {}};
+  cases[1].analysis.analyzed_at = 1795428001000LL;
+  cases[2] = cases[1];
+  cases[2].post.meta_json = "{not json";
+  cases[2].analysis.emotion = {};
+  cases[2].analysis.sentiment.model_version = "plain";
+  cases[3] = cases[1];
+  cases[3].analysis.sentiment.scores = {{"a", 0.1f}, {"a", 0.2f}};  // duplicate labels
+  cases[4] = cases[1];
+  cases[4].analysis.sentiment.score = -0.0f;
+  cases[4].analysis.sentiment.scores = {};
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const PostRecord& r = cases[i];
+    std::string direct = "x";
+    AppendPostJson(direct, r.post, r.analysed ? &r.analysis : nullptr);
+    EXPECT_EQ(direct, "x" + ToJson(PostRecordToJson(r))) << "case " << i;
+  }
+}
+
+TEST(JsonCodec, ScoresToJsonTextMatchesTheObjectForm) {
+  for (const auto& scores : std::vector<std::vector<std::pair<std::string, float>>>{
+           {}, {{"negative", 0.1f}, {"pos\"itive", 0.9f}}, {{"a", 1e-9f}, {"a", 2.5f}, {"b", -3.0f}}}) {
+    boost::json::object o;
+    for (const auto& [label, score] : scores) o[label] = static_cast<double>(score);
+    EXPECT_EQ(ScoresToJsonText(scores), ToJson(o));
+    auto back = ScoresFromJsonText(ScoresToJsonText(scores));
+    EXPECT_EQ(back.size(), o.size());
+  }
 }
 
 TEST(JsonCodec, PredictShapeIncludesExplanationOnlyWhenAsked) {

@@ -27,6 +27,20 @@ std::size_t Utf8Len(std::string_view s, std::size_t i) {
 }
 }  // namespace
 
+void AppendJsonDouble(std::string& out, double d) {
+  if (!(d == d) || d > 1e308 || d < -1e308) {
+    out += "null";
+    return;
+  }
+  char buf[64];
+  const double a = d < 0 ? -d : d;
+  // Shortest round-trip digits; plain decimal notation ("0.0002", not "2e-04") in the
+  // range people read, exponent form only for the very small or very large.
+  auto r = (a == 0 || (a >= 1e-6 && a < 1e15)) ? std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed)
+                                               : std::to_chars(buf, buf + sizeof buf, d);
+  out.append(buf, static_cast<std::size_t>(r.ptr - buf));
+}
+
 void AppendJsonString(std::string& out, std::string_view s) {
   out += '"';
   std::size_t i = 0, run = 0;
@@ -118,21 +132,7 @@ void Write(std::string& out, const boost::json::value& v) {
       out.append(buf, static_cast<std::size_t>(r.ptr - buf));
       break;
     }
-    case boost::json::kind::double_: {
-      double d = v.get_double();
-      if (!(d == d) || d > 1e308 || d < -1e308) {
-        out += "null";
-        break;
-      }
-      char buf[64];
-      const double a = d < 0 ? -d : d;
-      // Shortest round-trip digits; plain decimal notation ("0.0002", not "2e-04") in the
-      // range people read, exponent form only for the very small or very large.
-      auto r = (a == 0 || (a >= 1e-6 && a < 1e15)) ? std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed)
-                                                   : std::to_chars(buf, buf + sizeof buf, d);
-      out.append(buf, static_cast<std::size_t>(r.ptr - buf));
-      break;
-    }
+    case boost::json::kind::double_: AppendJsonDouble(out, v.get_double()); break;
     case boost::json::kind::string: {
       const auto& s = v.get_string();
       AppendJsonString(out, std::string_view(s.data(), s.size()));

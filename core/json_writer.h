@@ -14,6 +14,11 @@ namespace sentio {
 // replaced by U+FFFD so the output is always valid JSON.
 void AppendJsonString(std::string& out, std::string_view s);
 
+// Appends a double as ToJson does: shortest round-trip digits, plain decimal notation in the
+// range people read ("0.0002"), exponent form only for the very small or very large;
+// NaN / infinity as null.
+void AppendJsonDouble(std::string& out, double d);
+
 // Appends a number with up to `decimals` fractional digits (trailing zeros trimmed).
 // Values below 1e12 with at most 6 decimals (scores, probabilities, rates: the hot cases)
 // take an integer fast path; the rest go through std::to_chars.

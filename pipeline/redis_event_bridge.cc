@@ -3,8 +3,10 @@
 #include <hiredis/hiredis.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
+#include <charconv>
 #include <random>
 #include <vector>
 
@@ -45,6 +47,88 @@ std::string RedisEventBridge::Encode(const std::string& instance, const Event& e
   if (!e.video_id.empty()) o["v"] = e.video_id;
   o["j"] = e.json;
   return ::sentio::ToJson(o);
+}
+
+std::string RedisEventBridge::EncodeBatch(const std::string& instance,
+                                          std::span<const std::shared_ptr<const Event>> events) {
+  std::size_t body = 0;
+  for (const auto& e : events) body += e->json.size();
+  std::string out;
+  out.reserve(body + 32 + instance.size() + events.size() * 48);
+  out += "{\"i\":";
+  ::sentio::AppendJsonString(out, instance);
+  out += ",\"b\":[";
+  char num[24];
+  for (std::size_t k = 0; k < events.size(); ++k) {
+    const Event& e = *events[k];
+    if (k) out += ',';
+    out += '[';
+    out.append(num, static_cast<std::size_t>(std::to_chars(num, num + sizeof num, TypeCode(e.type)).ptr - num));
+    out += ',';
+    ::sentio::AppendJsonString(out, e.source);
+    out += ',';
+    ::sentio::AppendJsonString(out, e.video_id);
+    out += ',';
+    out.append(num, static_cast<std::size_t>(std::to_chars(num, num + sizeof num, e.json.size()).ptr - num));
+    out += ']';
+  }
+  out += "]}\n";
+  for (const auto& e : events) out += e->json;
+  return out;
+}
+
+bool RedisEventBridge::DecodeAny(std::string_view msg, std::string* instance,
+                                 std::vector<Event>* events) {
+  events->clear();
+  // The header line never holds a raw newline (JSON escapes them in strings); a single
+  // event message is one JSON object with no newline outside its strings either, so the
+  // "b" key tells the formats apart.
+  const std::size_t nl = msg.find('\n');
+  if (nl == std::string_view::npos) {
+    Event e{};
+    if (!Decode(msg, instance, &e)) return false;
+    events->push_back(std::move(e));
+    return true;
+  }
+  boost::system::error_code ec;
+  json::value v = json::parse(msg.substr(0, nl), ec);
+  if (ec || !v.is_object()) return false;
+  const auto& o = v.get_object();
+  auto inst = o.find("i");
+  auto batch = o.find("b");
+  if (inst == o.end() || !inst->value().is_string() || inst->value().get_string().empty() ||
+      batch == o.end() || !batch->value().is_array())
+    return false;
+  std::string_view payload = msg.substr(nl + 1);
+  const auto& arr = batch->value().get_array();
+  events->reserve(arr.size());
+  for (const auto& item : arr) {
+    const auto* f = item.if_array();
+    if (!f || f->size() != 4 || !(*f)[0].is_int64() || !(*f)[1].is_string() ||
+        !(*f)[2].is_string() || !(*f)[3].is_int64()) {
+      events->clear();
+      return false;
+    }
+    const std::int64_t type = (*f)[0].get_int64(), len = (*f)[3].get_int64();
+    if (type < TypeCode(Event::Type::kNewPost) || type > TypeCode(Event::Type::kMetricsUpdate) ||
+        len < 0 || static_cast<std::uint64_t>(len) > payload.size()) {
+      events->clear();
+      return false;
+    }
+    Event e{};
+    e.type = static_cast<Event::Type>(type);
+    e.source = std::string((*f)[1].get_string());
+    e.video_id = std::string((*f)[2].get_string());
+    e.json = std::string(payload.substr(0, static_cast<std::size_t>(len)));
+    payload.remove_prefix(static_cast<std::size_t>(len));
+    events->push_back(std::move(e));
+  }
+  if (!payload.empty()) {  // lengths do not add up: truncated or corrupt
+    events->clear();
+    return false;
+  }
+  *instance = std::string(inst->value().get_string());
+  return true;
 }
 
 bool RedisEventBridge::Decode(std::string_view msg, std::string* instance, Event* e) {
@@ -185,17 +269,24 @@ void RedisEventBridge::PublisherLoop() {
       if (!Sleep(opts_.reconnect_delay)) return;
       continue;
     }
-    for (const auto& e : batch) {
-      std::string msg = Encode(opts_.instance_id, *e);
+    // One PUBLISH per chunk of up to max_batch events (pipelined): Redis and every
+    // subscriber handle one message per chunk instead of one per event.
+    const std::size_t per = std::max<std::size_t>(1, opts_.max_batch);
+    std::vector<std::size_t> sizes;
+    for (std::size_t begin = 0; begin < batch.size(); begin += per) {
+      const std::size_t n = std::min(per, batch.size() - begin);
+      std::string msg =
+          EncodeBatch(opts_.instance_id, std::span(batch).subspan(begin, n));
       redisAppendCommand(c.get(), "PUBLISH %b %b", opts_.channel.data(), opts_.channel.size(),
                          msg.data(), msg.size());
+      sizes.push_back(n);
     }
     size_t ok = 0;
-    for (size_t i = 0; i < batch.size(); ++i) {
+    for (std::size_t n : sizes) {
       void* raw = nullptr;
       if (redisGetReply(c.get(), &raw) != REDIS_OK) break;
       ReplyPtr r(raw);
-      ++ok;
+      ok += n;
     }
     published_ += ok;
     if (ok < batch.size()) {
@@ -206,6 +297,7 @@ void RedisEventBridge::PublisherLoop() {
 }
 
 void RedisEventBridge::SubscriberLoop() {
+  std::vector<Event> events;
   while (!stopping_.load()) {
     ContextPtr c = ConnectTo(ep_.host, ep_.port, ep_.user, ep_.password, opts_.connect_timeout);
     if (c) {
@@ -238,12 +330,11 @@ void RedisEventBridge::SubscriberLoop() {
           payload->type != REDIS_REPLY_STRING)
         continue;
       std::string instance;
-      Event e{};
-      if (!Decode(std::string_view(payload->str, payload->len), &instance, &e)) continue;
-      if (instance == opts_.instance_id) continue;  // our own event, already delivered locally
-      received_++;
+      if (!DecodeAny(std::string_view(payload->str, payload->len), &instance, &events)) continue;
+      if (instance == opts_.instance_id) continue;  // our own events, already delivered locally
+      received_ += events.size();
       tls_republishing = this;
-      bus_->Publish(std::make_shared<const Event>(std::move(e)));
+      for (auto& e : events) bus_->Publish(std::make_shared<const Event>(std::move(e)));
       tls_republishing = nullptr;
     }
     listening_ = false;

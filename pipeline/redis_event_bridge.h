@@ -2,7 +2,8 @@
 // pub/sub channel, so each `serve` instance's WebSocket clients see every event, wherever
 // it happened (workers publish new_post after writing results).
 //
-//   local bus -> bounded outbox -> publisher thread -> PUBLISH channel
+//   local bus -> bounded outbox -> publisher thread -> PUBLISH channel (one message per
+//                                                       batch of waiting events)
 //   SUBSCRIBE channel -> subscriber thread -> local bus (events from other instances only)
 //
 // Every message carries the sender's instance id: a process ignores its own messages, and
@@ -18,8 +19,10 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/status.h"
 #include "pipeline/event_bus.h"
@@ -30,6 +33,7 @@ struct RedisEventBridgeOptions {
   std::string channel = "sentio:events";
   std::string instance_id;              // "" -> random
   std::size_t max_outbox = 10'000;      // events waiting to be published; more are dropped
+  std::size_t max_batch = 256;          // events per PUBLISH message (1 = one message each)
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds reconnect_delay{500};
   bool publish_local = true;            // send local events out
@@ -53,10 +57,17 @@ class RedisEventBridge {
   std::uint64_t received() const { return received_.load(); }
   std::uint64_t dropped() const { return dropped_.load(); }
 
-  // Wire format (exposed for tests): {"i": instance, "t": type, "s": source,
-  // "v": video_id, "j": websocket json}.
+  // Wire formats (exposed for tests). One event (what older versions publish):
+  //   {"i": instance, "t": type, "s": source, "v": video_id, "j": websocket json}
+  // A batch (what this version publishes): a JSON header line, then the events' WebSocket
+  // JSON texts back to back, unescaped (no JSON-in-JSON escaping / unescaping per event):
+  //   {"i": instance, "b": [[type, source, video_id, json bytes], ...]}\n<json><json>...
   static std::string Encode(const std::string& instance, const Event& e);
   static bool Decode(std::string_view msg, std::string* instance, Event* e);
+  static std::string EncodeBatch(const std::string& instance,
+                                 std::span<const std::shared_ptr<const Event>> events);
+  // Accepts both formats; on false (malformed) `events` is left empty.
+  static bool DecodeAny(std::string_view msg, std::string* instance, std::vector<Event>* events);
 
  private:
   struct Endpoint {

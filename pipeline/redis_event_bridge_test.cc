@@ -54,6 +54,60 @@ TEST(RedisEventBridgeCodec, RoundTrip) {
   EXPECT_FALSE(RedisEventBridge::Decode(R"({"i":"x","t":99,"j":""})", &inst, &back));
 }
 
+TEST(RedisEventBridgeCodec, BatchRoundTrip) {
+  std::vector<std::shared_ptr<const Event>> in = {
+      std::make_shared<const Event>(MakeEvent(1)),
+      std::make_shared<const Event>(Event{Event::Type::kAlert, "{\"type\":\"alert\",\"x\":\"a\\nb\"}", "", ""}),
+      std::make_shared<const Event>(Event{Event::Type::kMetricsUpdate, "", "s\"q\nx", "v\\"}),
+      std::make_shared<const Event>(MakeEvent(2))};
+  std::string msg = RedisEventBridge::EncodeBatch("me\n1", in);
+  std::string inst;
+  std::vector<Event> out;
+  ASSERT_TRUE(RedisEventBridge::DecodeAny(msg, &inst, &out));
+  EXPECT_EQ(inst, "me\n1");
+  ASSERT_EQ(out.size(), in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    EXPECT_EQ(out[i].type, in[i]->type) << i;
+    EXPECT_EQ(out[i].json, in[i]->json) << i;
+    EXPECT_EQ(out[i].source, in[i]->source) << i;
+    EXPECT_EQ(out[i].video_id, in[i]->video_id) << i;
+  }
+  // An empty batch is well formed and carries nothing.
+  ASSERT_TRUE(RedisEventBridge::DecodeAny(RedisEventBridge::EncodeBatch("me", {}), &inst, &out));
+  EXPECT_TRUE(out.empty());
+}
+
+TEST(RedisEventBridgeCodec, DecodeAnyAcceptsTheSingleEventFormat) {
+  // What older versions publish: one event per message.
+  Event e{Event::Type::kNewPost, R"({"type":"new_post","data":{"n":1}})", "reddit", "v"};
+  std::string inst;
+  std::vector<Event> out;
+  ASSERT_TRUE(RedisEventBridge::DecodeAny(RedisEventBridge::Encode("old", e), &inst, &out));
+  EXPECT_EQ(inst, "old");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].json, e.json);
+  EXPECT_EQ(out[0].source, "reddit");
+  EXPECT_EQ(out[0].video_id, "v");
+}
+
+TEST(RedisEventBridgeCodec, DecodeAnyRejectsMalformedBatches) {
+  std::vector<std::shared_ptr<const Event>> in = {std::make_shared<const Event>(MakeEvent(1)),
+                                                  std::make_shared<const Event>(MakeEvent(2))};
+  const std::string good = RedisEventBridge::EncodeBatch("me", in);
+  std::string inst;
+  std::vector<Event> out;
+  EXPECT_FALSE(RedisEventBridge::DecodeAny(good.substr(0, good.size() - 1), &inst, &out));  // truncated
+  EXPECT_TRUE(out.empty());
+  EXPECT_FALSE(RedisEventBridge::DecodeAny(good + "x", &inst, &out));  // trailing bytes
+  EXPECT_FALSE(RedisEventBridge::DecodeAny("{\"i\":\"me\",\"b\":[[0,\"s\",\"v\",-1]]}\n", &inst, &out));
+  EXPECT_FALSE(RedisEventBridge::DecodeAny("{\"i\":\"me\",\"b\":[[9,\"s\",\"v\",0]]}\n", &inst, &out));
+  EXPECT_FALSE(RedisEventBridge::DecodeAny("{\"i\":\"me\",\"b\":[[0,\"s\",0]]}\n", &inst, &out));
+  EXPECT_FALSE(RedisEventBridge::DecodeAny("{\"i\":\"\",\"b\":[]}\n", &inst, &out));  // no instance
+  EXPECT_FALSE(RedisEventBridge::DecodeAny("{\"i\":\"me\"}\n", &inst, &out));
+  EXPECT_FALSE(RedisEventBridge::DecodeAny("not json\n{}", &inst, &out));
+  EXPECT_FALSE(RedisEventBridge::DecodeAny("", &inst, &out));
+}
+
 TEST(RedisEventBridge, EveryInstanceSeesEveryEventOnceWithoutEcho) {
   std::string url = sentio::testing::TestEnv("SENTIO_TEST_REDIS_URL");
   if (url.empty()) GTEST_SKIP() << "SENTIO_TEST_REDIS_URL not set";

@@ -3,10 +3,6 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
-#include <boost/json.hpp>
-
-#include "core/json_writer.h"
-
 #include "core/json_codec.h"
 
 namespace sentio::pipeline {
@@ -75,15 +71,14 @@ void WorkerPool::Run(std::size_t) {
     stats_.batches++;
     if (bus_ && opts_.publish_events) {
       for (const auto& row : rows) {
-        PostRecord rec;
-        rec.post = row.post;
-        rec.analysed = true;
-        rec.analysis = row.analysis;
         auto ev = std::make_shared<Event>();
         ev->type = Event::Type::kNewPost;
         ev->source = row.post.source;
         ev->video_id = row.post.video_id;
-        ev->json = ToJson(boost::json::object{{"type", "new_post"}, {"data", PostRecordToJson(rec)}});
+        ev->json.reserve(256 + row.post.content.size());
+        ev->json = R"({"type":"new_post","data":)";
+        AppendPostJson(ev->json, row.post, &row.analysis);
+        ev->json += '}';
         bus_->Publish(std::move(ev));
       }
     }
