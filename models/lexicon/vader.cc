@@ -215,7 +215,10 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
   const Impl& im = *impl_;
   ScoreScratch& s = Scratch();
   auto& words = s.words;
-  words.clear();
+  // Words are written in place (words[nw]) and the vector trimmed afterwards: building each
+  // Word on the stack and pushing it costs a store-forwarding stall per word.
+  words.resize(tt.tokens.size());
+  std::size_t nw = 0;
 
   // SentiText.get_words_and_emoticons: tokens longer than one character, punctuation
   // excluded; plus the '!' / '?' counts of amplify_ep / amplify_qm.
@@ -233,7 +236,8 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
       else if (txt[0] == '?') qm += t.run;
       continue;
     }
-    Word w{txt, nullptr, (t.flags & text::kAllCaps) != 0, false, 0.0, static_cast<std::uint32_t>(i)};
+    Word& w = words[nw];
+    w = Word{txt, nullptr, (t.flags & text::kAllCaps) != 0, false, 0.0, static_cast<std::uint32_t>(i)};
     switch (t.type) {
       case TokenType::kWord:
         if (t.source_length <= 1 && txt.size() <= 1) continue;  // JS drops 1-char tokens
@@ -269,8 +273,9 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
       default:  // url, mention: neutral words
         break;
     }
-    words.push_back(w);
+    ++nw;
   }
+  words.resize(nw);
 
   // allcap_differential over the VADER words.
   std::size_t caps = 0;
