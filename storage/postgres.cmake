@@ -9,4 +9,4 @@ include(${PROJECT_SOURCE_DIR}/tests/harness/harness.cmake)
 sentio_scaleout_fixture(postgres)
 sentio_scaleout_test(postgres_store_test
                      SOURCES ${CMAKE_CURRENT_LIST_DIR}/postgres_store_test.cc
-                     LIBS sentio_storage_postgres FIXTURES postgres)
+                     LIBS sentio_storage_postgres PkgConfig::LIBPQ FIXTURES postgres)

@@ -6,7 +6,6 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
-#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -112,16 +111,27 @@ CREATE TABLE alerts(
   details         TEXT NOT NULL);
 CREATE INDEX alerts_time ON alerts(triggered_at, id);
 )sql"},
+      // One unique index on (post_id, source) serves both the (source, post_id) conflict
+      // target (inference ignores column order) and GetPost by post_id alone: every post
+      // insert maintains five indexes instead of six. On a big table the build holds the
+      // write lock for its duration (docs/DEPLOY.md).
+      {2, R"sql(
+CREATE UNIQUE INDEX posts_post_id_source ON posts(post_id, source);
+ALTER TABLE posts DROP CONSTRAINT posts_source_post_id_key;
+DROP INDEX posts_post_id;
+)sql"},
   };
   return kAllMigrations;
 }
 
 // ------------------------------------------------------------------ small helpers
 
+// Shortest text that reads back as exactly `d` (float8 input is correctly rounded; "inf",
+// "-inf" and "nan" are accepted as well).
 std::string DoubleText(double d) {
   char buf[40];
-  int n = std::snprintf(buf, sizeof(buf), "%.17g", d);
-  return std::string(buf, static_cast<std::size_t>(n));
+  auto r = std::to_chars(buf, buf + sizeof buf, d);
+  return std::string(buf, static_cast<std::size_t>(r.ptr - buf));
 }
 
 // Text-format PostgreSQL array literal builder ({"a","b",NULL}).
@@ -130,10 +140,15 @@ class ArrayText {
   void Add(std::string_view s) {
     Sep();
     out_ += '"';
-    for (char ch : s) {
-      if (ch == '"' || ch == '\\') out_ += '\\';
-      out_ += ch;
+    std::size_t start = 0;  // runs without '"' / '\\' are appended whole
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '"' || s[i] == '\\') {
+        out_.append(s.data() + start, i - start);
+        out_ += '\\';
+        start = i;
+      }
     }
+    out_.append(s.data() + start, s.size() - start);
     out_ += '"';
   }
   void Add(std::int64_t v) {
@@ -619,21 +634,18 @@ Status PostgresStore::WriteResults(std::span<const ResultRow> rows) {
     }
     a_at.Add(a.analyzed_at);
   }
-  Params keys;
-  keys.Add(src.Done()).Add(pid.Done());
-  Params upsert;
-  upsert.Add(src.Done()).Add(pid.Done()).Add(content.Done()).Add(fold.Done()).Add(author.Done())
+  Params insert;
+  insert.Add(src.Done()).Add(pid.Done()).Add(content.Done()).Add(fold.Done()).Add(author.Done())
       .Add(created.Done()).Add(video.Done()).Add(url.Done()).Add(meta.Done()).Add(ingested.Done())
       .Add(a_sent.Done()).Add(a_conf.Done()).Add(a_scores.Done()).Add(a_emo.Done())
       .Add(a_emo_conf.Done()).Add(a_emo_scores.Done()).Add(a_mname.Done()).Add(a_mver.Done())
       .Add(a_emodel.Done()).Add(a_at.Done());
 
   static const std::string kBegin = "BEGIN", kCommit = "COMMIT";
-  static const std::string kLock =
-      "SELECT p.source, p.post_id, p.sentiment, p.confidence, p.emotion FROM posts p "
-      "JOIN unnest($1::text[], $2::text[]) AS k(s, pid) ON p.source = k.s AND "
-      "p.post_id = k.pid ORDER BY p.id FOR UPDATE OF p";
-  static const std::string kUpsert =
+  // New posts, in batch order (ids grow in arrival order, like SQLite rowids), with their
+  // analyses. Posts that already exist are left alone here (first write wins on the post
+  // fields) and are not returned: their analyses are replaced below.
+  static const std::string kInsert =
       "INSERT INTO posts(source, post_id, content, content_fold, author, created_at, "
       "video_id, url, meta, ingested_at, sentiment, confidence, scores, emotion, "
       "emotion_confidence, emotion_scores, model_name, model_version, emotion_model, "
@@ -643,72 +655,109 @@ Status PostgresStore::WriteResults(std::span<const ResultRow> rows) {
       "$11::text[], $12::float8[], $13::text[], $14::text[], $15::float8[], $16::text[], "
       "$17::text[], $18::text[], $19::text[], $20::bigint[]) WITH ORDINALITY "
       "AS x(s, pid, c, cf, a, t, v, u, m, g, se, co, sc, em, ec, es, mn, mv, emd, at, ord) "
-      "ORDER BY ord ON CONFLICT (source, post_id) DO UPDATE SET "
-      "sentiment = excluded.sentiment, confidence = excluded.confidence, "
-      "scores = excluded.scores, emotion = excluded.emotion, "
-      "emotion_confidence = excluded.emotion_confidence, "
-      "emotion_scores = excluded.emotion_scores, model_name = excluded.model_name, "
-      "model_version = excluded.model_version, emotion_model = excluded.emotion_model, "
-      "analyzed_at = excluded.analyzed_at "
-      "RETURNING source, post_id, created_at, video_id, (xmax = 0)";
+      "ORDER BY ord ON CONFLICT (source, post_id) DO NOTHING "
+      "RETURNING source, post_id, created_at, video_id";
+  // Posts that existed: lock them (id order) and read their current analysis, so a
+  // concurrent re-write of the same post waits here and the rollup delta is exact...
+  static const std::string kLock =
+      "SELECT p.source, p.post_id, p.sentiment, p.confidence, p.emotion, p.created_at, "
+      "p.video_id FROM posts p JOIN unnest($1::text[], $2::text[]) AS k(s, pid) "
+      "ON p.source = k.s AND p.post_id = k.pid ORDER BY p.id FOR UPDATE OF p";
+  // ...then replace their analyses (a HOT update: no indexed column changes).
+  static const std::string kUpdate =
+      "UPDATE posts p SET sentiment = x.se, confidence = x.co, scores = x.sc, emotion = x.em, "
+      "emotion_confidence = x.ec, emotion_scores = x.es, model_name = x.mn, "
+      "model_version = x.mv, emotion_model = x.emd, analyzed_at = x.at "
+      "FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::text[], "
+      "$7::float8[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[]) "
+      "AS x(s, pid, se, co, sc, em, ec, es, mn, mv, emd, at) "
+      "WHERE p.source = x.s AND p.post_id = x.pid";
   static const Params kNone;
 
-  // Two round trips per batch (pipeline mode): BEGIN + lock + upsert, then the rollups +
-  // per-source counts + COMMIT.
+  // Two round trips per batch of new posts (pipeline mode): BEGIN + insert, then the
+  // rollups + per-source counts + COMMIT. Re-written posts (redelivery, re-analysis) add
+  // one: lock + read + update.
   return Tx([&](Conn& c) -> Status {
-    // 1. Lock the posts that already exist (id order) and read their current analysis: a
-    //    concurrent re-write of the same post waits here, so the rollup delta is exact.
-    //    Then one statement: new posts inserted in batch order (ids grow in arrival order,
-    //    like SQLite rowids; first write wins on the post fields), analyses set on all.
-    SENTIO_ASSIGN_OR_RETURN(
-        std::vector<Res> first,
-        c.Pipeline({{&kBegin, &kNone}, {&kLock, &keys}, {&kUpsert, &upsert}}));
-    const Res& locked = first[1];
-    const Res& up = first[2];
-    struct Old {
-      std::optional<std::string> sentiment, emotion;
-      double confidence = 0;
-    };
-    std::map<std::pair<std::string, std::string>, Old> existing;
-    for (int i = 0; i < PQntuples(locked.get()); ++i) {
-      Old o;
-      if (!IsNull(locked, i, 2)) {
-        o.sentiment = std::string(Text(locked, i, 2));
-        o.confidence = Double(locked, i, 3);
-      }
-      if (!IsNull(locked, i, 4)) o.emotion = std::string(Text(locked, i, 4));
-      existing.emplace(std::pair{std::string(Text(locked, i, 0)), std::string(Text(locked, i, 1))},
-                       std::move(o));
-    }
-    if (PQntuples(up.get()) != static_cast<int>(uniq.size()))
-      return Internal("postgres: upsert returned an unexpected row count");
-
-    // 2. Rollup delta (old analysis out, new one in) and per-source counts of new posts.
+    SENTIO_ASSIGN_OR_RETURN(std::vector<Res> first,
+                            c.Pipeline({{&kBegin, &kNone}, {&kInsert, &insert}}));
+    const Res& ins = first[1];
     RollupDelta delta;
     std::map<std::string, std::int64_t> new_per_source;
-    for (int i = 0; i < PQntuples(up.get()); ++i) {
-      std::pair key{std::string(Text(up, i, 0)), std::string(Text(up, i, 1))};
-      TimeMs created_at = Int(up, i, 2);
-      std::string video_id(Text(up, i, 3));
-      const bool inserted = Text(up, i, 4) == "t";
-      if (inserted) {
-        new_per_source[key.first]++;
-      } else {
-        auto it = existing.find(key);
-        // Inserted by a concurrent transaction after our lock statement: its analysis was
-        // not read under our lock. Rare; retry the whole transaction.
-        if (it == existing.end()) return Unavailable("postgres [40001]: concurrent insert, retry");
-        const Old& o = it->second;
-        if (o.sentiment)
-          delta.Add(key.first, video_id, created_at, *o.sentiment, o.confidence,
-                    o.emotion ? &*o.emotion : nullptr, -1);
-      }
-      const Analysis& a =
-          *uniq[index.at({std::string_view(key.first), std::string_view(key.second)})].analysis;
-      delta.Add(key.first, video_id, created_at, a.sentiment.label,
+    std::vector<bool> inserted(uniq.size(), false);
+    auto analysis_of = [&](std::string_view source, std::string_view post_id) -> const Analysis& {
+      return *uniq[index.at({source, post_id})].analysis;
+    };
+    for (int i = 0; i < PQntuples(ins.get()); ++i) {
+      std::string_view source = Text(ins, i, 0), post_id = Text(ins, i, 1);
+      auto it = index.find({source, post_id});
+      if (it == index.end()) return Internal("postgres: insert returned an unknown post");
+      inserted[it->second] = true;
+      new_per_source[std::string(source)]++;
+      const Analysis& a = *uniq[it->second].analysis;
+      delta.Add(std::string(source), std::string(Text(ins, i, 3)), Int(ins, i, 2), a.sentiment.label,
                 static_cast<double>(a.sentiment.score),
                 a.emotion.label.empty() ? nullptr : &a.emotion.label, +1);
     }
+    if (static_cast<std::size_t>(PQntuples(ins.get())) < uniq.size()) {
+      // Rows that were there already (committed: the insert waited for any concurrent
+      // inserter of the same key to finish).
+      ArrayText es, ep, se, co, sc, em, ec, esc, mn, mv, emd, at;
+      for (std::size_t k = 0; k < uniq.size(); ++k) {
+        if (inserted[k]) continue;
+        const Post& p = *uniq[k].post;
+        const Analysis& a = *uniq[k].analysis;
+        es.Add(p.source);
+        ep.Add(p.post_id);
+        se.Add(a.sentiment.label);
+        co.Add(static_cast<double>(a.sentiment.score));
+        sc.Add(ScoresToJsonText(a.sentiment.scores));
+        const std::string& ver = a.sentiment.model_version;
+        auto at_sign = ver.rfind('@');
+        mn.Add(at_sign == std::string::npos ? std::string_view(ver) : std::string_view(ver).substr(0, at_sign));
+        mv.Add(at_sign == std::string::npos ? std::string_view() : std::string_view(ver).substr(at_sign + 1));
+        if (!a.emotion.label.empty()) {
+          em.Add(a.emotion.label);
+          ec.Add(static_cast<double>(a.emotion.score));
+          esc.Add(ScoresToJsonText(a.emotion.scores));
+          emd.Add(a.emotion.model_version);
+        } else {
+          em.AddNull();
+          ec.AddNull();
+          esc.AddNull();
+          emd.AddNull();
+        }
+        at.Add(a.analyzed_at);
+      }
+      Params keys;
+      keys.Add(es.Done()).Add(ep.Done());
+      Params update;
+      update.Add(es.Done()).Add(ep.Done()).Add(se.Done()).Add(co.Done()).Add(sc.Done())
+          .Add(em.Done()).Add(ec.Done()).Add(esc.Done()).Add(mn.Done()).Add(mv.Done())
+          .Add(emd.Done()).Add(at.Done());
+      SENTIO_ASSIGN_OR_RETURN(std::vector<Res> second,
+                              c.Pipeline({{&kLock, &keys}, {&kUpdate, &update}}));
+      const Res& locked = second[0];
+      const std::size_t expected = uniq.size() - static_cast<std::size_t>(PQntuples(ins.get()));
+      // Defensive: a row that vanished between the statements (nothing deletes posts).
+      if (static_cast<std::size_t>(PQntuples(locked.get())) != expected)
+        return Unavailable("postgres [40001]: existing posts changed under the write, retry");
+      for (int i = 0; i < PQntuples(locked.get()); ++i) {
+        std::string source(Text(locked, i, 0));
+        std::string video_id(Text(locked, i, 6));
+        const TimeMs created_at = Int(locked, i, 5);
+        if (!IsNull(locked, i, 2)) {
+          std::optional<std::string> old_emotion;
+          if (!IsNull(locked, i, 4)) old_emotion = std::string(Text(locked, i, 4));
+          delta.Add(source, video_id, created_at, Text(locked, i, 2), Double(locked, i, 3),
+                    old_emotion ? &*old_emotion : nullptr, -1);
+        }
+        const Analysis& a = analysis_of(source, Text(locked, i, 1));
+        delta.Add(source, video_id, created_at, a.sentiment.label,
+                  static_cast<double>(a.sentiment.score),
+                  a.emotion.label.empty() ? nullptr : &a.emotion.label, +1);
+      }
+    }
+
     std::vector<std::pair<std::string, Params>> rest;
     delta.Statements(rest);
     if (!new_per_source.empty()) {

@@ -4,6 +4,7 @@
 #include "storage/postgres_store.h"
 
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 
 #include <thread>
 
@@ -88,7 +89,7 @@ TEST_F(PostgresStoreTest, ManyProcessesMigrateAtOnce) {
       o.schema = schema;
       auto s = PostgresStore::Open(PgUrl(), o);
       EXPECT_TRUE(s.ok()) << s.status().to_string();
-      if (s.ok() && (*s)->schema_version() == 1) ok++;
+      if (s.ok() && (*s)->schema_version() == 2) ok++;
     });
   for (auto& t : ts) t.join();
   EXPECT_EQ(ok.load(), 6);
@@ -101,6 +102,69 @@ TEST_F(PostgresStoreTest, ManyProcessesMigrateAtOnce) {
   auto b = PostgresStore::Open(PgUrl(), o);
   ASSERT_TRUE(b.ok());
   EXPECT_EQ((*b)->GetStats(kT0)->total_posts, 1);
+}
+
+// Runs SQL on a plain connection: the first value of the last result ("" if none), or
+// "error: ..." on failure.
+std::string Sql(const std::string& sql) {
+  PGconn* c = PQconnectdb(PgUrl().c_str());
+  std::string out;
+  if (PQstatus(c) != CONNECTION_OK) {
+    out = std::string("error: ") + PQerrorMessage(c);
+  } else {
+    PGresult* r = PQexec(c, sql.c_str());
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+      out = std::string("error: ") + PQresultErrorMessage(r);
+    else if (PQntuples(r) > 0)
+      out = PQgetvalue(r, 0, 0);
+    PQclear(r);
+  }
+  PQfinish(c);
+  return out;
+}
+
+TEST_F(PostgresStoreTest, MigratesAVersion1SchemaWithItsData) {
+  PostgresOptions o;
+  o.schema = sentio::testing::UniqueName("t");
+  {
+    auto s = PostgresStore::Open(PgUrl(), o);
+    ASSERT_TRUE(s.ok()) << s.status().to_string();
+    ASSERT_TRUE((*s)->WriteResults(std::vector{Row(MakePost("x", kT0), MakeAnalysis("positive", 0.9f))}).ok());
+  }
+  // Turn the schema back into exactly what version 1 created, data kept.
+  ASSERT_EQ(Sql("SET search_path TO " + o.schema + ";"
+                "DROP INDEX posts_post_id_source;"
+                "ALTER TABLE posts ADD CONSTRAINT posts_source_post_id_key UNIQUE(source, post_id);"
+                "CREATE INDEX posts_post_id ON posts(post_id);"
+                "DELETE FROM schema_version WHERE version = 2;"),
+            "");
+  auto s = PostgresStore::Open(PgUrl(), o);
+  ASSERT_TRUE(s.ok()) << s.status().to_string();
+  EXPECT_EQ((*s)->schema_version(), 2);
+  EXPECT_EQ(Sql("SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE "
+                "schemaname = '" + o.schema + "' AND tablename = 'posts'"),
+            "posts_created,posts_pkey,posts_post_id_source,posts_source,posts_video");
+  // The data survived, and the new unique index still makes writes idempotent.
+  ASSERT_TRUE((*s)->WriteResults(std::vector{Row(MakePost("x", kT0), MakeAnalysis("negative", 0.8f)),
+                                             Row(MakePost("y", kT0), MakeAnalysis("positive", 0.9f))})
+                  .ok());
+  EXPECT_EQ((*s)->GetStats(kT0)->total_posts, 2);
+  auto got = (*s)->GetPost("x", std::nullopt);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->analysis.sentiment.label, "negative");
+}
+
+TEST_F(PostgresStoreTest, QuotesAndBackslashesSurviveTheArrayLiterals) {
+  auto store = MakePgStore();
+  ASSERT_TRUE(store);
+  Post p = MakePost("q\\\"1", kT0);
+  p.content = R"(say "hi" \ back\slash \" end\)";
+  p.author = "\\";
+  ASSERT_TRUE(store->WriteResults(std::vector{Row(p, MakeAnalysis("positive", 0.9f))}).ok());
+  auto got = store->GetPost(p.post_id, p.source);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->post.content, p.content);
+  EXPECT_EQ((*got)->post.author, p.author);
 }
 
 TEST_F(PostgresStoreTest, ConcurrentRewritesOfTheSamePostsCountOnce) {
