@@ -489,39 +489,52 @@ struct RollVal {
   double conf_sum = 0;
 };
 
+// Rollup changes of one write. Posts are summed per (source, video, minute) first, one map
+// operation each; the 12 rollup rows per minute (3 periods x source/all x video/all) are
+// expanded once per batch in Statements().
 class RollupDelta {
  public:
   void Add(const std::string& source, const std::string& video_id, TimeMs created_at,
            std::string_view sentiment, double confidence, const std::string* emotion, int sign) {
-    static constexpr std::pair<int, TimeMs> kPeriods[] = {
-        {kPeriodMinute, kMinuteMs}, {kPeriodHour, kHourMs}, {kPeriodDay, kDayMs}};
-    const std::string all(kAll);
-    for (const auto& [period, unit] : kPeriods) {
-      TimeMs bucket = FloorTo(created_at, unit);
-      for (const std::string* s : {&source, &all}) {
-        for (const std::string* v : {&video_id, &all}) {
-          RollKey key{period, *s, *v, bucket};
-          RollVal& val = roll_[key];
-          std::int64_t* which = sentiment == "positive"   ? &val.positive
-                                : sentiment == "negative" ? &val.negative
-                                : sentiment == "neutral"  ? &val.neutral
-                                                          : nullptr;
-          if (which) {
-            *which += sign;
-            val.conf_sum += sign * confidence;
-          }
-          if (emotion && !emotion->empty()) emo_[{key, *emotion}] += sign;
-        }
-      }
+    Fine& f = fine_[FineKey{source, video_id, FloorTo(created_at, kMinuteMs)}];
+    std::int64_t* which = sentiment == "positive"   ? &f.val.positive
+                          : sentiment == "negative" ? &f.val.negative
+                          : sentiment == "neutral"  ? &f.val.neutral
+                                                    : nullptr;
+    if (which) {
+      *which += sign;
+      f.val.conf_sum += sign * confidence;
     }
+    if (emotion && !emotion->empty()) f.emo[*emotion] += sign;
   }
 
   // Upserts in key order (the same order in every transaction: no deadlocks between them),
   // appended to `out` as (sql, params).
   void Statements(std::vector<std::pair<std::string, Params>>& out) const {
+    static constexpr std::pair<int, TimeMs> kPeriods[] = {
+        {kPeriodMinute, kMinuteMs}, {kPeriodHour, kHourMs}, {kPeriodDay, kDayMs}};
+    const std::string all(kAll);
+    std::map<RollKey, RollVal> roll;
+    std::map<std::pair<RollKey, std::string>, std::int64_t> emo;
+    for (const auto& [fk, f] : fine_) {
+      for (const auto& [period, unit] : kPeriods) {
+        const TimeMs bucket = FloorTo(fk.minute, unit);  // units nest: minute | hour | day
+        for (const std::string* src : {&fk.source, &all}) {
+          for (const std::string* vid : {&fk.video_id, &all}) {
+            RollKey key{period, *src, *vid, bucket};
+            RollVal& val = roll[key];
+            val.positive += f.val.positive;
+            val.negative += f.val.negative;
+            val.neutral += f.val.neutral;
+            val.conf_sum += f.val.conf_sum;
+            for (const auto& [emotion, n] : f.emo) emo[{key, emotion}] += n;
+          }
+        }
+      }
+    }
     ArrayText per, src, vid, bkt, pos, neg, neu, conf;
     std::size_t n = 0;
-    for (const auto& [k, v] : roll_) {
+    for (const auto& [k, v] : roll) {
       if (v.positive == 0 && v.negative == 0 && v.neutral == 0 && v.conf_sum == 0) continue;
       per.Add(static_cast<std::int64_t>(k.period));
       src.Add(k.source);
@@ -550,7 +563,7 @@ class RollupDelta {
     }
     ArrayText eper, esrc, evid, ebkt, eemo, ecnt;
     std::size_t m = 0;
-    for (const auto& [k, cnt] : emo_) {
+    for (const auto& [k, cnt] : emo) {
       if (cnt == 0) continue;
       eper.Add(static_cast<std::int64_t>(k.first.period));
       esrc.Add(k.first.source);
@@ -574,8 +587,16 @@ class RollupDelta {
   }
 
  private:
-  std::map<RollKey, RollVal> roll_;
-  std::map<std::pair<RollKey, std::string>, std::int64_t> emo_;
+  struct FineKey {
+    std::string source, video_id;
+    TimeMs minute;
+    auto operator<=>(const FineKey&) const = default;
+  };
+  struct Fine {
+    RollVal val;
+    std::map<std::string, std::int64_t> emo;
+  };
+  std::map<FineKey, Fine> fine_;
 };
 
 struct Unique {
