@@ -27,25 +27,27 @@ using ReplyPtr = std::unique_ptr<redisReply, ReplyDeleter>;
 
 // Dedup (SET NX) + XADD of the new posts, atomically. KEYS[1] = stream, KEYS[2..] = dedup
 // keys; ARGV[1] = ttl seconds (0 = forever), ARGV[2] = max depth (0 = none),
-// ARGV[3..] = payloads. Returns one entry id per post ("" = duplicate).
+// ARGV[3..] = payloads. Returns one integer per post: 1 = added, 0 = duplicate.
 constexpr const char* kEnqueueScript = R"lua(
-local ttl = tonumber(ARGV[1])
+local call = redis.call
+local stream, ttl = KEYS[1], ARGV[1]
 local maxd = tonumber(ARGV[2])
-if maxd > 0 and redis.call('XLEN', KEYS[1]) + (#KEYS - 1) > maxd then
+if maxd > 0 and call('XLEN', stream) + (#KEYS - 1) > maxd then
   return redis.error_reply('QUEUEFULL stream holds ' .. maxd .. ' entries or more')
 end
 local out = {}
 for i = 2, #KEYS do
   local ok
-  if ttl > 0 then
-    ok = redis.call('SET', KEYS[i], '1', 'NX', 'EX', ttl)
+  if ttl ~= '0' then
+    ok = call('SET', KEYS[i], '1', 'NX', 'EX', ttl)
   else
-    ok = redis.call('SET', KEYS[i], '1', 'NX')
+    ok = call('SET', KEYS[i], '1', 'NX')
   end
   if ok then
-    out[i - 1] = redis.call('XADD', KEYS[1], '*', 'p', ARGV[i + 1])
+    call('XADD', stream, '*', 'p', ARGV[i + 1])
+    out[i - 1] = 1
   else
-    out[i - 1] = ''
+    out[i - 1] = 0
   end
 end
 return out
@@ -386,7 +388,8 @@ Result<EnqueueResult> RedisQueue::Enqueue(std::vector<Post> posts) {
       continue;
     }
     for (size_t i = 0; i < arr->elements; ++i, ++index) {
-      bool dup = ReplyStr(arr->element[i]).empty();
+      const redisReply* e = arr->element[i];
+      const bool dup = e->type == REDIS_REPLY_INTEGER ? e->integer == 0 : ReplyStr(e).empty();
       res.ids.push_back(posts[index].post_id);
       res.duplicate.push_back(dup);
       (dup ? res.duplicates : res.accepted)++;
