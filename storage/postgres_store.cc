@@ -113,12 +113,13 @@ CREATE INDEX alerts_time ON alerts(triggered_at, id);
 )sql"},
       // One unique index on (post_id, source) serves both the (source, post_id) conflict
       // target (inference ignores column order) and GetPost by post_id alone: every post
-      // insert maintains five indexes instead of six. On a big table the build holds the
-      // write lock for its duration (docs/DEPLOY.md).
+      // insert maintains five indexes instead of six. On a big table the build blocks
+      // writes for its duration unless the index was built CONCURRENTLY beforehand
+      // (docs/DEPLOY.md), hence IF [NOT] EXISTS.
       {2, R"sql(
-CREATE UNIQUE INDEX posts_post_id_source ON posts(post_id, source);
-ALTER TABLE posts DROP CONSTRAINT posts_source_post_id_key;
-DROP INDEX posts_post_id;
+CREATE UNIQUE INDEX IF NOT EXISTS posts_post_id_source ON posts(post_id, source);
+ALTER TABLE posts DROP CONSTRAINT IF EXISTS posts_source_post_id_key;
+DROP INDEX IF EXISTS posts_post_id;
 )sql"},
   };
   return kAllMigrations;

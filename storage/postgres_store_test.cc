@@ -124,34 +124,43 @@ std::string Sql(const std::string& sql) {
 }
 
 TEST_F(PostgresStoreTest, MigratesAVersion1SchemaWithItsData) {
-  PostgresOptions o;
-  o.schema = sentio::testing::UniqueName("t");
-  {
+  // Both upgrade paths: plain, and with the new index built (CONCURRENTLY) beforehand.
+  for (bool prebuilt : {false, true}) {
+    SCOPED_TRACE(prebuilt ? "index built beforehand" : "plain upgrade");
+    PostgresOptions o;
+    o.schema = sentio::testing::UniqueName("t");
+    {
+      auto s = PostgresStore::Open(PgUrl(), o);
+      ASSERT_TRUE(s.ok()) << s.status().to_string();
+      ASSERT_TRUE((*s)->WriteResults(std::vector{Row(MakePost("x", kT0), MakeAnalysis("positive", 0.9f))}).ok());
+    }
+    // Turn the schema back into exactly what version 1 created, data kept.
+    ASSERT_EQ(Sql("SET search_path TO " + o.schema + ";"
+                  "DROP INDEX posts_post_id_source;"
+                  "ALTER TABLE posts ADD CONSTRAINT posts_source_post_id_key UNIQUE(source, post_id);"
+                  "CREATE INDEX posts_post_id ON posts(post_id);"
+                  "DELETE FROM schema_version WHERE version = 2;"),
+              "");
+    if (prebuilt) {
+      ASSERT_EQ(Sql("CREATE UNIQUE INDEX CONCURRENTLY posts_post_id_source ON " + o.schema +
+                    ".posts(post_id, source)"),
+                "");
+    }
     auto s = PostgresStore::Open(PgUrl(), o);
     ASSERT_TRUE(s.ok()) << s.status().to_string();
-    ASSERT_TRUE((*s)->WriteResults(std::vector{Row(MakePost("x", kT0), MakeAnalysis("positive", 0.9f))}).ok());
+    EXPECT_EQ((*s)->schema_version(), 2);
+    EXPECT_EQ(Sql("SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE "
+                  "schemaname = '" + o.schema + "' AND tablename = 'posts'"),
+              "posts_created,posts_pkey,posts_post_id_source,posts_source,posts_video");
+    // The data survived, and the new unique index still makes writes idempotent.
+    ASSERT_TRUE((*s)->WriteResults(std::vector{Row(MakePost("x", kT0), MakeAnalysis("negative", 0.8f)),
+                                               Row(MakePost("y", kT0), MakeAnalysis("positive", 0.9f))})
+                    .ok());
+    EXPECT_EQ((*s)->GetStats(kT0)->total_posts, 2);
+    auto got = (*s)->GetPost("x", std::nullopt);
+    ASSERT_TRUE(got.ok() && got->has_value());
+    EXPECT_EQ((*got)->analysis.sentiment.label, "negative");
   }
-  // Turn the schema back into exactly what version 1 created, data kept.
-  ASSERT_EQ(Sql("SET search_path TO " + o.schema + ";"
-                "DROP INDEX posts_post_id_source;"
-                "ALTER TABLE posts ADD CONSTRAINT posts_source_post_id_key UNIQUE(source, post_id);"
-                "CREATE INDEX posts_post_id ON posts(post_id);"
-                "DELETE FROM schema_version WHERE version = 2;"),
-            "");
-  auto s = PostgresStore::Open(PgUrl(), o);
-  ASSERT_TRUE(s.ok()) << s.status().to_string();
-  EXPECT_EQ((*s)->schema_version(), 2);
-  EXPECT_EQ(Sql("SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE "
-                "schemaname = '" + o.schema + "' AND tablename = 'posts'"),
-            "posts_created,posts_pkey,posts_post_id_source,posts_source,posts_video");
-  // The data survived, and the new unique index still makes writes idempotent.
-  ASSERT_TRUE((*s)->WriteResults(std::vector{Row(MakePost("x", kT0), MakeAnalysis("negative", 0.8f)),
-                                             Row(MakePost("y", kT0), MakeAnalysis("positive", 0.9f))})
-                  .ok());
-  EXPECT_EQ((*s)->GetStats(kT0)->total_posts, 2);
-  auto got = (*s)->GetPost("x", std::nullopt);
-  ASSERT_TRUE(got.ok() && got->has_value());
-  EXPECT_EQ((*got)->analysis.sentiment.label, "negative");
 }
 
 TEST_F(PostgresStoreTest, QuotesAndBackslashesSurviveTheArrayLiterals) {
