@@ -40,6 +40,11 @@ void CharNgrams(std::string_view w, const FeatureConfig& cfg, std::uint32_t toke
                          [&](std::uint64_t h) { sink.Push(h ^ kCharSeed, token); });
 }
 
+// Whether a token gets char n-grams.
+inline bool HasCharNgrams(const Token& t, const FeatureConfig& cfg) {
+  return cfg.maxn > 0 && t.type == TokenType::kWord && t.length > 1;
+}
+
 inline int Bin(float v, float lo, float hi, int nbins) {
   const float t = (v - lo) / (hi - lo);
   int b = static_cast<int>(std::floor(t * static_cast<float>(nbins)));
@@ -60,7 +65,7 @@ void ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig& cfg,
 
 std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig& cfg,
                             const LexiconScores* lex, std::uint32_t* out, FeatureOrigin* origin,
-                            RowPrefetch prefetch) {
+                            RowPrefetch prefetch, WordNgramHook word_hook) {
   Sink sink{out, origin, cfg.buckets == 0 ? 1u : cfg.buckets, prefetch};
   bool any_caps = false, any_elong = false, any_emph = false, any_neg = false;
   std::uint64_t prev = 0;
@@ -89,8 +94,12 @@ std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig&
     }
     prev = h;
     have_prev = true;
-    if (cfg.maxn > 0 && t.type == TokenType::kWord && s.size() > 1) {
-      CharNgrams(s, cfg, ti, sink);
+    if (HasCharNgrams(t, cfg)) {
+      if (word_hook.fn) {
+        word_hook.fn(word_hook.ctx, s, t.hash);
+      } else {
+        CharNgrams(s, cfg, ti, sink);
+      }
     }
   }
   if (cfg.flag_features) {
@@ -116,6 +125,31 @@ std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig&
     sink.Push(HashCombine(kLexN, static_cast<std::uint64_t>(nb)), kNoToken);
   }
   return sink.n;
+}
+
+void ForEachNgramWord(const text::TokenizedText& tok, const FeatureConfig& cfg, WordNgramHook word_hook) {
+  for (const Token& t : tok.tokens) {
+    if (HasCharNgrams(t, cfg)) word_hook.fn(word_hook.ctx, tok.text(t), t.hash);
+  }
+}
+
+std::size_t WordCharNgramIds(std::string_view word, const FeatureConfig& cfg, std::uint32_t* out,
+                             std::size_t cap) {
+  const std::uint32_t buckets = cfg.buckets == 0 ? 1u : cfg.buckets;
+  std::size_t n = 0;
+  text::ForEachCharNgram(word, static_cast<int>(cfg.minn), static_cast<int>(cfg.maxn), [&](std::uint64_t h) {
+    if (n < cap) out[n++] = Reduce(h ^ kCharSeed, buckets);
+  });
+  return n;
+}
+
+bool WordHookIsExact(const text::TokenizedText& tok, const FeatureConfig& cfg) {
+  // Per token at most: unigram + hashtag word + bigram, and (length + 2) char n-grams of
+  // each size; then 4 flags and 3 lexicon bins.
+  const std::size_t sizes = cfg.maxn >= cfg.minn && cfg.minn > 0 ? cfg.maxn - cfg.minn + 1 : 0;
+  const std::size_t nt = tok.tokens.size();
+  const std::size_t bound = 3 * nt + sizes * (tok.norm.size() + 2 * nt) + 7;
+  return bound <= kMaxFeatures;
 }
 
 std::string DescribeFeatures(const FeatureConfig& cfg) {

@@ -65,11 +65,35 @@ struct RowPrefetch {
   std::size_t stride = 0;
 };
 
+// Optional stand-in for the char n-grams of words. When `fn` is set, ExtractFeatures emits
+// no char n-grams itself: for every word that would get them it calls fn(ctx, word, hash)
+// (hash = the token's Fnv1a64), and the callee accounts for them (LinearModel adds memoised
+// per-word sums of their weight rows; WordCharNgramIds gives the ids on a miss). Only for
+// texts where WordHookIsExact holds, so the kMaxFeatures cap cannot cut the list short.
+struct WordNgramHook {
+  void (*fn)(void* ctx, std::string_view word, std::uint64_t hash) = nullptr;
+  void* ctx = nullptr;
+};
+
 // The hot-path form: writes at most kMaxFeatures ids into `out` (and origins into `origin`
 // when non-null) and returns how many.
 std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig& cfg,
                             const LexiconScores* lex, std::uint32_t* out, FeatureOrigin* origin,
-                            RowPrefetch prefetch = {});
+                            RowPrefetch prefetch = {}, WordNgramHook word_hook = {});
+
+// Calls word_hook for exactly the words ExtractFeatures(.., word_hook) would pass to it, for
+// callers that already hold the other feature ids of the text (from another model with the
+// same word features).
+void ForEachNgramWord(const text::TokenizedText& tok, const FeatureConfig& cfg, WordNgramHook word_hook);
+
+// Bucket ids of the char n-grams of one word, in ExtractFeatures' order; writes at most
+// `cap` and returns how many it wrote.
+std::size_t WordCharNgramIds(std::string_view word, const FeatureConfig& cfg, std::uint32_t* out,
+                             std::size_t cap);
+
+// True when no text of this size can reach kMaxFeatures, so a WordNgramHook sees every word
+// the plain extraction would (an upper bound on features from the token count and bytes).
+bool WordHookIsExact(const text::TokenizedText& tok, const FeatureConfig& cfg);
 
 // Human-readable description for model.json / logs, e.g. "words+bigrams+char2-4+flags".
 std::string DescribeFeatures(const FeatureConfig& cfg);

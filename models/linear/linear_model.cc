@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -18,6 +20,7 @@ struct LinearModel::Scratch {
   text::TokenizedText tok;
   std::vector<std::uint32_t> feats;   // kMaxFeatures slots; the first n_feats are valid
   std::vector<FeatureOrigin> origin;  // same, when explaining
+  std::vector<std::uint32_t> word_ids;  // char n-gram ids of one word (memo misses)
   std::size_t n_feats = 0;
   std::vector<float> token_weight;
   std::vector<std::uint32_t> order;
@@ -176,6 +179,8 @@ Status LinearModel::Init() {
   info_.labels = meta_.labels;
   info_.multi_label = meta_.multi_label;
   info_.metrics_json = meta_.metrics_json;
+  static std::atomic<std::uint64_t> next_uid{1};
+  uid_ = next_uid.fetch_add(1, std::memory_order_relaxed);
   if (weights_.features.lexicon_features) {
     lexicon_ = MakeVaderFeaturizer();
     if (!lexicon_) return Unavailable("model uses lexicon features but no lexicon is built in");
@@ -205,16 +210,105 @@ namespace {
 // reused only when its stored text is byte-identical, so stale entries can never leak.
 // All linear models tokenise with default TokenizerOptions and the built-in VADER lexicon,
 // which is what makes the cached results interchangeable.
+// A slot also keeps the text's word-level feature ids (everything but char n-grams) under
+// the FeatureConfig that produced them: models whose configs differ only in char n-grams
+// (the shipped pair) share them, the second one adding just its memoised word n-grams.
 struct TokenSlot {
   std::string text;
   text::TokenizedText tok;
   LexiconScores lex;
+  std::vector<std::uint32_t> ids;
+  FeatureConfig ids_cfg;  // minn = maxn = 0
   bool valid = false;
   bool have_lex = false;
+  bool have_ids = false;
 };
 constexpr std::size_t kMaxSlots = 1024;
 constexpr std::size_t kNoSlot = static_cast<std::size_t>(-1);
 thread_local std::vector<TokenSlot> t_slots;
+
+// Per-thread memo of words' char n-gram contributions: for a word, the int32 sum of its char
+// n-grams' quantised weight rows and how many n-grams it has. Integer sums are exact and
+// order-free, so a hit gives bit-identical logits to extracting the n-grams again, and it
+// replaces ~4 hashes and ~4 random loads from the multi-MB table per word with one probe of
+// a 512 KB table (social text is Zipfian: most words repeat). Direct-mapped, keyed by the
+// word's bytes; one table per model (by uid), the two most recently used kept per thread.
+constexpr std::size_t kMemoDims = 8;   // models with more (padded) labels go unmemoised
+constexpr std::size_t kMemoKey = 24;   // longer words are summed but not stored
+constexpr std::size_t kMemoSlots = 1u << 13;
+struct alignas(64) WordGramEntry {
+  std::int32_t sum[kMemoDims];
+  char key[kMemoKey];
+  std::uint8_t len;  // 0: empty (memoised words have >= 2 bytes)
+  std::uint16_t count;
+};
+struct WordGramMemo {
+  std::uint64_t model = 0;
+  std::vector<WordGramEntry> slots;
+};
+thread_local std::array<WordGramMemo, 2> t_memos;
+
+WordGramEntry* MemoFor(std::uint64_t uid) {
+  if (t_memos[0].model == uid) return t_memos[0].slots.data();
+  std::swap(t_memos[0], t_memos[1]);  // most recently used first
+  if (t_memos[0].model != uid) {
+    t_memos[0].model = uid;
+    t_memos[0].slots.assign(kMemoSlots, WordGramEntry{});
+  }
+  return t_memos[0].slots.data();
+}
+
+struct WordGramSums {
+  WordGramEntry* slots;
+  const FeatureConfig* cfg;
+  const std::int8_t* q8;  // one of q8 / q16
+  const std::int16_t* q16;
+  std::uint32_t dims;
+  std::uint32_t* ids;  // scratch, kMaxFeatures slots
+  std::int32_t acc[kMemoDims] = {};
+  std::size_t count = 0;
+
+  void SumRows(std::string_view w, std::int32_t* sum, std::size_t* n) const {
+    *n = WordCharNgramIds(w, *cfg, ids, kMaxFeatures);
+    for (std::size_t i = 0; i < *n; ++i) {
+      const std::size_t row = static_cast<std::size_t>(ids[i]) * dims;
+      if (q8) {
+        for (std::uint32_t d = 0; d < dims; ++d) sum[d] += q8[row + d];
+      } else {
+        for (std::uint32_t d = 0; d < dims; ++d) sum[d] += q16[row + d];
+      }
+    }
+  }
+
+  static bool Holds(const WordGramEntry& e, std::string_view w) {
+    if (e.len != w.size()) return false;
+    for (std::size_t i = 0; i < w.size(); ++i) {  // short words: cheaper than a memcmp call
+      if (e.key[i] != w[i]) return false;
+    }
+    return true;
+  }
+
+  static void Add(void* ctx, std::string_view w, std::uint64_t h) {
+    auto& c = *static_cast<WordGramSums*>(ctx);
+    if (w.size() > kMemoKey) {
+      std::size_t n = 0;
+      c.SumRows(w, c.acc, &n);
+      c.count += n;
+      return;
+    }
+    WordGramEntry& e = c.slots[(h ^ (h >> 29)) & (kMemoSlots - 1)];
+    if (!Holds(e, w)) [[unlikely]] {
+      std::size_t n = 0;
+      std::fill(std::begin(e.sum), std::end(e.sum), 0);
+      c.SumRows(w, e.sum, &n);
+      std::memcpy(e.key, w.data(), w.size());
+      e.len = static_cast<std::uint8_t>(w.size());
+      e.count = static_cast<std::uint16_t>(n);
+    }
+    for (std::size_t d = 0; d < kMemoDims; ++d) c.acc[d] += e.sum[d];
+    c.count += e.count;
+  }
+};
 
 }  // namespace
 
@@ -233,6 +327,7 @@ const text::TokenizedText& LinearModel::Logits(std::string_view text, std::size_
     slot->text.assign(text);
     slot->valid = true;
     slot->have_lex = false;
+    slot->have_ids = false;
     tok = &slot->tok;
   } else {
     tokenizer_.Tokenize(text, s.tok);
@@ -256,17 +351,56 @@ const text::TokenizedText& LinearModel::Logits(std::string_view text, std::size_
     s.feats.resize(kMaxFeatures);
     s.origin.resize(kMaxFeatures);
   }
+  const FeatureConfig& cfg = weights_.features;
+  // The fast path (no explanation asked, the feature cap out of reach): word char n-grams come
+  // from the per-word memo and the other ids are shared through the slot. Both give exactly
+  // the plain path's sums (linear_model_test checks it).
+  const bool fast = !want_origin && WordHookIsExact(*tok, cfg) && (cfg.maxn == 0 || weights_.dims <= kMemoDims);
+  const bool memo = fast && cfg.maxn > 0;
+  WordGramSums words{};
+  WordNgramHook hook;
+  if (memo) {
+    if (s.word_ids.size() < kMaxFeatures) s.word_ids.resize(kMaxFeatures);
+    words.slots = MemoFor(uid_);
+    words.cfg = &cfg;
+    words.q8 = weights_.dtype == DType::kInt8 ? weights_.q8.data() : nullptr;
+    words.q16 = weights_.dtype == DType::kInt8 ? nullptr : weights_.q16.data();
+    words.dims = weights_.dims;
+    words.ids = s.word_ids.data();
+    hook = {&WordGramSums::Add, &words};
+  }
   const RowPrefetch rows = weights_.dtype == DType::kInt8
                                ? RowPrefetch{weights_.q8.data(), weights_.dims * sizeof(std::int8_t)}
                                : RowPrefetch{weights_.q16.data(), weights_.dims * sizeof(std::int16_t)};
-  const std::size_t n = ExtractFeatures(*tok, weights_.features, lexp, s.feats.data(),
-                                        want_origin ? s.origin.data() : nullptr, rows);
-  s.n_feats = n;
+  FeatureConfig word_cfg = cfg;
+  word_cfg.minn = word_cfg.maxn = 0;
+  const std::uint32_t* ids = s.feats.data();
+  std::size_t nf;
+  if (fast && slot && slot->have_ids && slot->ids_cfg == word_cfg) {
+    ids = slot->ids.data();
+    nf = slot->ids.size();
+    const auto* base = static_cast<const char*>(rows.base);
+    for (std::size_t i = 0; i < nf; ++i) __builtin_prefetch(base + ids[i] * rows.stride);
+    if (memo) ForEachNgramWord(*tok, cfg, hook);
+  } else {
+    nf = ExtractFeatures(*tok, cfg, lexp, s.feats.data(), want_origin ? s.origin.data() : nullptr, rows, hook);
+    if (fast && slot) {
+      slot->ids.assign(s.feats.data(), s.feats.data() + nf);
+      slot->ids_cfg = word_cfg;
+      slot->have_ids = true;
+    }
+  }
+  s.n_feats = nf;
   std::int32_t acc[kMaxStackLabels + 4];
   if (weights_.dtype == DType::kInt8) {
-    Accumulate(weights_.q8.data(), weights_.dims, s.feats.data(), n, acc);
+    Accumulate(weights_.q8.data(), weights_.dims, ids, nf, acc);
   } else {
-    Accumulate(weights_.q16.data(), weights_.dims, s.feats.data(), n, acc);
+    Accumulate(weights_.q16.data(), weights_.dims, ids, nf, acc);
+  }
+  std::size_t n = nf;
+  if (memo) {
+    for (std::uint32_t d = 0; d < weights_.dims; ++d) acc[d] += words.acc[d];
+    n += words.count;
   }
   const float norm = n > 0 ? 1.f / std::sqrt(static_cast<float>(n)) : 0.f;
   for (std::uint32_t c = 0; c < weights_.n_labels; ++c) {

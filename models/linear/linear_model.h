@@ -103,6 +103,7 @@ class LinearModel final : public Classifier {
   ModelInfo info_;
   text::Tokenizer tokenizer_;
   std::shared_ptr<const LexiconFeaturizer> lexicon_;
+  std::uint64_t uid_ = 0;  // unique per model object (keys the per-thread word n-gram memo)
 };
 
 }  // namespace sentio::models::linear

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -21,7 +23,8 @@ std::string TempDir(const std::string& name) {
   return p.string();
 }
 
-std::unique_ptr<LinearModel> RandomModel(bool multi, DType dtype = DType::kInt8, std::uint32_t maxn = 0) {
+std::unique_ptr<LinearModel> RandomModel(bool multi, DType dtype = DType::kInt8, std::uint32_t maxn = 0,
+                                         unsigned seed = 5) {
   LinearModelMeta meta;
   meta.name = "toy";
   meta.version = "7";
@@ -33,7 +36,7 @@ std::unique_ptr<LinearModel> RandomModel(bool multi, DType dtype = DType::kInt8,
   cfg.minn = maxn ? 2 : 0;
   cfg.maxn = maxn;
   const std::size_t L = meta.labels.size();
-  std::mt19937 rng(5);
+  std::mt19937 rng(seed);
   std::normal_distribution<float> nd(0.f, 1.f);
   std::vector<float> w(cfg.buckets * L), b(L);
   for (auto& x : w) x = nd(rng);
@@ -86,6 +89,74 @@ TEST(LinearModel, FeaturesAreStableAndTyped) {
   ASSERT_EQ(origin.size(), f2.size());
   for (const auto& o : origin) EXPECT_EQ(o.token, 0u);
   for (auto f : f2) EXPECT_LT(f, cfg.buckets);
+}
+
+// Raw logits computed the plain way: every feature id from ExtractFeatures, rows summed.
+std::vector<float> ReferenceLogits(const LinearModel& m, std::string_view text) {
+  text::Tokenizer tk;
+  text::TokenizedText tok;
+  tk.Tokenize(text, tok);
+  std::vector<std::uint32_t> f;
+  ExtractFeatures(tok, m.features(), nullptr, f);
+  const WeightsData& w = m.weights();
+  std::vector<std::int32_t> acc(w.dims, 0);
+  for (auto id : f) {
+    for (std::uint32_t d = 0; d < w.dims; ++d) {
+      acc[d] += w.dtype == DType::kInt8 ? w.q8[id * w.dims + d] : w.q16[id * w.dims + d];
+    }
+  }
+  const float norm = f.empty() ? 0.f : 1.f / std::sqrt(static_cast<float>(f.size()));
+  std::vector<float> z(m.n_labels());
+  for (std::size_t c = 0; c < z.size(); ++c) z[c] = w.bias[c] + w.scale[c] * static_cast<float>(acc[c]) * norm;
+  return z;
+}
+
+// The hot path memoises each word's char n-gram row sums per thread (and shares word feature
+// ids between models through the batch slots); whatever it serves
+// (first sight, repeats, words too long to store, non-ASCII, several models on one thread,
+// texts near the feature cap) must equal the plain computation exactly.
+TEST(LinearModel, FastPathGivesExactlyThePlainLogits) {
+  std::vector<std::unique_ptr<LinearModel>> models;
+  unsigned seed = 11;
+  for (DType dt : {DType::kInt8, DType::kInt16}) {
+    for (bool multi : {false, true}) models.push_back(RandomModel(multi, dt, 4, seed++));
+  }
+  std::string near_cap;
+  for (int i = 0; i < 700; ++i) near_cap += (i % 3 ? "word" : "otherwords") + std::to_string(i % 50) + " ";
+  std::vector<std::string> texts = {"good good good movie, good!", "abcdefghijklmnopqrstuvwx",
+                                    "abcdefghijklmnopqrstuvwxy abcdefghijklmnopqrstuvwxy", "caf\xc3\xa9 na\xc3\xafve \xf0\x9f\x98\x80",
+                                    "#happy #happy days", "not good not good", near_cap, near_cap + near_cap + near_cap};
+  for (auto t : kTexts) texts.emplace_back(t);
+  for (int round = 0; round < 3; ++round) {
+    for (const auto& t : texts) {
+      for (const auto& m : models) {  // interleaved: more models than per-thread memos
+        std::vector<float> z(m->n_labels());
+        m->RawLogits(t, z.data());
+        EXPECT_EQ(z, ReferenceLogits(*m, t)) << t.substr(0, 40) << " round " << round;
+      }
+    }
+  }
+  // Through PredictBatch, models with the same word features also share each text's word
+  // feature ids (a model without char n-grams computes them, the others reuse them).
+  models.insert(models.begin(), RandomModel(false, DType::kInt8, 0, seed++));
+  models.push_back(RandomModel(true, DType::kInt16, 0, seed++));
+  std::vector<std::string_view> views(texts.begin(), texts.end());
+  for (int round = 0; round < 2; ++round) {
+    if (round == 1) std::reverse(views.begin(), views.end());  // slots now hold other texts
+    for (const auto& m : models) {
+      std::vector<Prediction> out(views.size());
+      m->PredictBatch(views, out);
+      for (std::size_t i = 0; i < views.size(); ++i) {
+        const std::vector<float> ref = ReferenceLogits(*m, views[i]);
+        std::vector<float> p(m->n_labels());
+        m->Probabilities(ref.data(), p.data());
+        ASSERT_EQ(out[i].scores.size(), p.size());
+        for (std::size_t c = 0; c < p.size(); ++c) {
+          EXPECT_EQ(out[i].scores[c].second, p[c]) << views[i].substr(0, 40) << " round " << round;
+        }
+      }
+    }
+  }
 }
 
 TEST(LinearModel, PredictionsAreWellFormed) {
