@@ -8,6 +8,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#if defined(__SSE4_1__)
+#include <smmintrin.h>
+#endif
 
 #include <boost/json.hpp>
 
@@ -34,9 +37,37 @@ constexpr std::size_t kMaxStackLabels = 64;
 
 
 // Sums quantised rows: acc[d] = sum_f q[f * D + d], D fixed at compile time where it pays.
+// With SSE4.1 (the x86-64 default build targets x86-64-v2), rows of 4 or 8 lanes are one
+// load, sign-extended to int32 lanes and added; otherwise a scalar loop.
 template <typename T, int D>
 void AccumulateFixed(const T* q, const std::uint32_t* f, std::size_t n, std::int32_t* acc) {
   // The rows were prefetched while the feature ids were computed (ExtractFeatures).
+#if defined(__SSE4_1__)
+  if constexpr (D == 4 || D == 8) {
+    __m128i lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
+    for (std::size_t i = 0; i < n; ++i) {
+      const T* row = q + static_cast<std::size_t>(f[i]) * D;
+      if constexpr (sizeof(T) == 1 && D == 4) {
+        std::int32_t v;
+        std::memcpy(&v, row, sizeof v);
+        lo = _mm_add_epi32(lo, _mm_cvtepi8_epi32(_mm_cvtsi32_si128(v)));
+      } else if constexpr (sizeof(T) == 1) {
+        const __m128i r = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(row));
+        lo = _mm_add_epi32(lo, _mm_cvtepi8_epi32(r));
+        hi = _mm_add_epi32(hi, _mm_cvtepi8_epi32(_mm_srli_si128(r, 4)));
+      } else if constexpr (D == 4) {
+        lo = _mm_add_epi32(lo, _mm_cvtepi16_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(row))));
+      } else {
+        const __m128i r = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row));
+        lo = _mm_add_epi32(lo, _mm_cvtepi16_epi32(r));
+        hi = _mm_add_epi32(hi, _mm_cvtepi16_epi32(_mm_srli_si128(r, 8)));
+      }
+    }
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(acc), lo);
+    if constexpr (D == 8) _mm_storeu_si128(reinterpret_cast<__m128i*>(acc + 4), hi);
+    return;
+  }
+#endif
   std::int32_t a[D] = {};
   for (std::size_t i = 0; i < n; ++i) {
     const T* row = q + static_cast<std::size_t>(f[i]) * D;
@@ -236,8 +267,9 @@ thread_local std::vector<TokenSlot> t_slots;
 constexpr std::size_t kMemoDims = 8;   // models with more (padded) labels go unmemoised
 constexpr std::size_t kMemoKey = 24;   // longer words are summed but not stored
 constexpr std::size_t kMemoSlots = 1u << 13;
+using I32x8 = std::int32_t __attribute__((vector_size(32)));  // GCC/Clang vector extension
 struct alignas(64) WordGramEntry {
-  std::int32_t sum[kMemoDims];
+  I32x8 sum;  // lanes >= the model's dims stay 0
   char key[kMemoKey];
   std::uint8_t len;  // 0: empty (memoised words have >= 2 bytes)
   std::uint16_t count;
@@ -265,19 +297,20 @@ struct WordGramSums {
   const std::int16_t* q16;
   std::uint32_t dims;
   std::uint32_t* ids;  // scratch, kMaxFeatures slots
-  std::int32_t acc[kMemoDims] = {};
+  I32x8 acc = {};
   std::size_t count = 0;
 
-  void SumRows(std::string_view w, std::int32_t* sum, std::size_t* n) const {
-    *n = WordCharNgramIds(w, *cfg, ids, kMaxFeatures);
-    for (std::size_t i = 0; i < *n; ++i) {
-      const std::size_t row = static_cast<std::size_t>(ids[i]) * dims;
-      if (q8) {
-        for (std::uint32_t d = 0; d < dims; ++d) sum[d] += q8[row + d];
-      } else {
-        for (std::uint32_t d = 0; d < dims; ++d) sum[d] += q16[row + d];
-      }
+  // Adds the rows of w's char n-grams to `sum`; returns how many there are.
+  std::size_t SumRows(std::string_view w, I32x8& sum) const {
+    const std::size_t n = WordCharNgramIds(w, *cfg, ids, kMaxFeatures);
+    std::int32_t part[kMemoDims] = {};
+    if (q8) {
+      Accumulate(q8, dims, ids, n, part);
+    } else {
+      Accumulate(q16, dims, ids, n, part);
     }
+    for (std::uint32_t d = 0; d < dims; ++d) sum[d] += part[d];
+    return n;
   }
 
   static bool Holds(const WordGramEntry& e, std::string_view w) {
@@ -291,21 +324,18 @@ struct WordGramSums {
   static void Add(void* ctx, std::string_view w, std::uint64_t h) {
     auto& c = *static_cast<WordGramSums*>(ctx);
     if (w.size() > kMemoKey) {
-      std::size_t n = 0;
-      c.SumRows(w, c.acc, &n);
-      c.count += n;
+      c.count += c.SumRows(w, c.acc);
       return;
     }
     WordGramEntry& e = c.slots[(h ^ (h >> 29)) & (kMemoSlots - 1)];
     if (!Holds(e, w)) [[unlikely]] {
-      std::size_t n = 0;
-      std::fill(std::begin(e.sum), std::end(e.sum), 0);
-      c.SumRows(w, e.sum, &n);
+      e.sum = I32x8{};
+      const std::size_t n = c.SumRows(w, e.sum);
       std::memcpy(e.key, w.data(), w.size());
       e.len = static_cast<std::uint8_t>(w.size());
       e.count = static_cast<std::uint16_t>(n);
     }
-    for (std::size_t d = 0; d < kMemoDims; ++d) c.acc[d] += e.sum[d];
+    c.acc += e.sum;
     c.count += e.count;
   }
 };
