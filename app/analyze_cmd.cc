@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -45,39 +46,57 @@ struct Scratch {
   std::vector<Prediction> sent, emo;
 };
 
-void AppendPrediction(std::string& out, const Prediction& p, bool explain) {
-  out += "\"label\":";
-  AppendJsonString(out, p.label);
-  out += ",\"score\":";
-  AppendJsonNumber(out, p.score);
-  out += ",\"scores\":{";
-  for (std::size_t k = 0; k < p.scores.size(); ++k) {
-    if (k) out += ',';
-    AppendJsonString(out, p.scores[k].first);
-    out += ':';
-    AppendJsonNumber(out, p.scores[k].second);
+// Output of one record is written through a pointer into space sized once from these
+// bounds (JSON escaping at most 6x per byte, numbers at most kJsonNumberMax).
+std::size_t PredictionBound(const Prediction& p, bool explain) {
+  std::size_t n = 64 + JsonStringBound(p.label) + kJsonNumberMax;
+  for (const auto& [k, v] : p.scores) n += JsonStringBound(k) + kJsonNumberMax + 2;
+  for (const auto& l : p.labels_over_threshold) n += JsonStringBound(l) + 1;
+  if (explain) {
+    for (const auto& [t, w] : p.explanation) n += JsonStringBound(t) + kJsonNumberMax + 24;
   }
-  out += '}';
-  if (!p.labels_over_threshold.empty()) {
-    out += ",\"labels\":[";
-    for (std::size_t k = 0; k < p.labels_over_threshold.size(); ++k) {
-      if (k) out += ',';
-      AppendJsonString(out, p.labels_over_threshold[k]);
+  return n;
+}
+
+inline char* Put(char* p, std::string_view lit) {
+  std::memcpy(p, lit.data(), lit.size());
+  return p + lit.size();
+}
+
+char* WritePrediction(char* p, const Prediction& pr, bool explain) {
+  p = Put(p, "\"label\":");
+  p = WriteJsonString(p, pr.label);
+  p = Put(p, ",\"score\":");
+  p = WriteJsonNumber(p, pr.score);
+  p = Put(p, ",\"scores\":{");
+  for (std::size_t k = 0; k < pr.scores.size(); ++k) {
+    if (k) *p++ = ',';
+    p = WriteJsonString(p, pr.scores[k].first);
+    *p++ = ':';
+    p = WriteJsonNumber(p, pr.scores[k].second);
+  }
+  *p++ = '}';
+  if (!pr.labels_over_threshold.empty()) {
+    p = Put(p, ",\"labels\":[");
+    for (std::size_t k = 0; k < pr.labels_over_threshold.size(); ++k) {
+      if (k) *p++ = ',';
+      p = WriteJsonString(p, pr.labels_over_threshold[k]);
     }
-    out += ']';
+    *p++ = ']';
   }
   if (explain) {
-    out += ",\"explanation\":[";
-    for (std::size_t k = 0; k < p.explanation.size(); ++k) {
-      if (k) out += ',';
-      out += "{\"token\":";
-      AppendJsonString(out, p.explanation[k].first);
-      out += ",\"weight\":";
-      AppendJsonNumber(out, p.explanation[k].second);
-      out += '}';
+    p = Put(p, ",\"explanation\":[");
+    for (std::size_t k = 0; k < pr.explanation.size(); ++k) {
+      if (k) *p++ = ',';
+      p = Put(p, "{\"token\":");
+      p = WriteJsonString(p, pr.explanation[k].first);
+      p = Put(p, ",\"weight\":");
+      p = WriteJsonNumber(p, pr.explanation[k].second);
+      *p++ = '}';
     }
-    out += ']';
+    *p++ = ']';
   }
+  return p;
 }
 
 void Process(const Models& m, const AnalyzeOptions& o, Chunk& c, Scratch& s) {
@@ -95,21 +114,30 @@ void Process(const Models& m, const AnalyzeOptions& o, Chunk& c, Scratch& s) {
   }
   c.out.clear();
   for (std::size_t i = 0; i < n; ++i) {
-    c.out += '{';
-    if (c.records[i].has_id) {
-      c.out += "\"id\":";
-      AppendJsonString(c.out, c.records[i].id);
-      c.out += ',';
+    const sources::Record& r = c.records[i];
+    std::size_t bound = 64 + PredictionBound(s.sent[i], o.explain) + JsonStringBound(s.sent[i].model_version);
+    if (r.has_id) bound += JsonStringBound(r.id) + 8;
+    if (m.emotion) bound += PredictionBound(s.emo[i], false) + 16;
+    const std::size_t at = c.out.size();
+    c.out.resize(at + bound);
+    char* const begin = c.out.data();
+    char* p = begin + at;
+    *p++ = '{';
+    if (r.has_id) {
+      p = Put(p, "\"id\":");
+      p = WriteJsonString(p, r.id);
+      *p++ = ',';
     }
-    AppendPrediction(c.out, s.sent[i], o.explain);
+    p = WritePrediction(p, s.sent[i], o.explain);
     if (m.emotion) {
-      c.out += ",\"emotion\":{";
-      AppendPrediction(c.out, s.emo[i], false);
-      c.out += '}';
+      p = Put(p, ",\"emotion\":{");
+      p = WritePrediction(p, s.emo[i], false);
+      *p++ = '}';
     }
-    c.out += ",\"model_version\":";
-    AppendJsonString(c.out, s.sent[i].model_version);
-    c.out += "}\n";
+    p = Put(p, ",\"model_version\":");
+    p = WriteJsonString(p, s.sent[i].model_version);
+    p = Put(p, "}\n");
+    c.out.resize(static_cast<std::size_t>(p - begin));
   }
 }
 

@@ -1,5 +1,8 @@
 #include "core/json_writer.h"
 
+#include <algorithm>
+#include <cstring>
+
 namespace sentio {
 
 namespace {
@@ -41,45 +44,80 @@ void AppendJsonDouble(std::string& out, double d) {
   out.append(buf, static_cast<std::size_t>(r.ptr - buf));
 }
 
-void AppendJsonString(std::string& out, std::string_view s) {
-  out += '"';
-  std::size_t i = 0, run = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+namespace {
+// Bytes that go into a JSON string as they are (printable ASCII except '"' and '\\').
+constexpr bool IsPlainJsonByte(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
+// The escape of an ASCII byte that is not plain; returns the end.
+char* WriteEscape(char* p, unsigned char c) {
+  *p++ = '\\';
+  switch (c) {
+    case '"': *p++ = '"'; break;
+    case '\\': *p++ = '\\'; break;
+    case '\n': *p++ = 'n'; break;
+    case '\r': *p++ = 'r'; break;
+    case '\t': *p++ = 't'; break;
+    case '\b': *p++ = 'b'; break;
+    case '\f': *p++ = 'f'; break;
+    default:
+      std::memcpy(p, "u00", 3);
+      p[3] = kHex[c >> 4];
+      p[4] = kHex[c & 15];
+      p += 5;
+  }
+  return p;
+}
+}  // namespace
+
+char* WriteJsonString(char* p, std::string_view s) {
+  *p++ = '"';
+  const char* const d = s.data();
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(d[i]);
+    if (IsPlainJsonByte(c)) [[likely]] {  // byte by byte: most strings here are short
+      *p++ = static_cast<char>(c);
       ++i;
-      ++run;
       continue;
     }
-    out.append(s.data() + i - run, run);
-    run = 0;
     if (c >= 0x80) {
-      std::size_t n = Utf8Len(s, i);
-      if (n == 0) {
-        out += "\xEF\xBF\xBD";
+      const std::size_t len = Utf8Len(s, i);
+      if (len == 0) {
+        std::memcpy(p, "\xEF\xBF\xBD", 3);
+        p += 3;
         ++i;
       } else {
-        out.append(s.data() + i, n);
-        i += n;
+        std::memcpy(p, d + i, len);
+        p += len;
+        i += len;
       }
       continue;
     }
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
-    }
+    p = WriteEscape(p, c);
     ++i;
   }
-  out.append(s.data() + i - run, run);
+  *p++ = '"';
+  return p;
+}
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  // Bounded pieces, so a long string never needs 6x its size of scratch at once.
+  constexpr std::size_t kPiece = 1024;
+  char buf[6 * kPiece + 8];
+  if (s.size() <= kPiece) {
+    out.append(buf, static_cast<std::size_t>(WriteJsonString(buf, s) - buf));
+    return;
+  }
+  out += '"';
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::size_t end = std::min(s.size(), i + kPiece);
+    while (end < s.size() && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80 && end > i + 1) --end;  // whole code points
+    char* p = WriteJsonString(buf, s.substr(i, end - i));
+    out.append(buf + 1, static_cast<std::size_t>(p - buf) - 2);  // without its quotes
+    i = end;
+  }
   out += '"';
 }
 

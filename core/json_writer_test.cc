@@ -20,6 +20,44 @@ TEST(JsonWriter, EscapesAndStaysValid) {
   EXPECT_TRUE(v.is_string());
 }
 
+// Long strings are escaped in pieces: a piece must never split a code point, and the result
+// must equal the one-shot bounded writer's.
+TEST(JsonWriter, LongStringsMatchTheBoundedWriter) {
+  for (std::size_t prefix : {0u, 1u, 2u, 3u, 1021u, 1022u, 1023u}) {
+    std::string s(prefix, 'a');
+    for (int i = 0; i < 900; ++i) s += i % 7 == 0 ? "\xf0\x9f\x98\x80" : (i % 11 == 0 ? "\"\n" : "\xc3\xa9x");
+    s += "\xff\x80\x80\x80\x80 tail";
+    std::string out;
+    AppendJsonString(out, s);
+    std::string direct(JsonStringBound(s), '\0');
+    direct.resize(static_cast<std::size_t>(WriteJsonString(direct.data(), s) - direct.data()));
+    EXPECT_EQ(out, direct) << prefix;
+    boost::system::error_code ec;
+    auto v = boost::json::parse(out, ec);
+    ASSERT_FALSE(ec) << prefix;
+    EXPECT_EQ(v.as_string().size(), s.size() + 5 * 2) << prefix;  // 5 invalid bytes -> 3-byte U+FFFD
+  }
+}
+
+// Numbers too long for the fixed form fall back to the shortest round-trip form, and a
+// written number never exceeds kJsonNumberMax.
+TEST(JsonWriter, HugeNumbersStayValidAndBounded) {
+  for (double v : {1e12, 123456789012345.678, 1e20, -3.5e80, 1e299}) {
+    for (int decimals : {0, 4, 6, 12}) {
+      char buf[kJsonNumberMax + 8];
+      char* end = WriteJsonNumber(buf, v, decimals);
+      ASSERT_LE(static_cast<std::size_t>(end - buf), kJsonNumberMax);
+      const std::string text(buf, end);
+      boost::system::error_code ec;
+      auto parsed = boost::json::parse(text, ec);
+      ASSERT_FALSE(ec) << text;
+      EXPECT_NEAR(parsed.to_number<double>() / v, 1.0, 1e-6) << text;
+    }
+  }
+  char buf[kJsonNumberMax];
+  EXPECT_EQ(std::string(buf, WriteJsonNumber(buf, 2.5e-300, 6)), "0");  // below the decimals shown
+}
+
 TEST(JsonWriter, Numbers) {
   std::string out;
   AppendJsonNumber(out, 0.5);
