@@ -1,5 +1,6 @@
 #include "app/analyze_cmd.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
@@ -34,9 +35,12 @@ struct Models {
 };
 
 // A chunk of consecutive records: classified and serialised by one worker.
+// Chunks are recycled, so `out` keeps its size between uses: only the first out_len bytes
+// are this chunk's output (growing it zero-fills; rewriting it does not).
 struct Chunk {
   std::vector<sources::Record> records;
   std::string out;
+  std::size_t out_len = 0;
   bool done = false;
 };
 
@@ -112,14 +116,14 @@ void Process(const Models& m, const AnalyzeOptions& o, Chunk& c, Scratch& s) {
     models::PredictOptions eo;
     m.emotion->PredictBatch(s.views, s.emo, eo);
   }
-  c.out.clear();
+  c.out_len = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const sources::Record& r = c.records[i];
     std::size_t bound = 64 + PredictionBound(s.sent[i], o.explain) + JsonStringBound(s.sent[i].model_version);
     if (r.has_id) bound += JsonStringBound(r.id) + 8;
     if (m.emotion) bound += PredictionBound(s.emo[i], false) + 16;
-    const std::size_t at = c.out.size();
-    c.out.resize(at + bound);
+    const std::size_t at = c.out_len;
+    if (c.out.size() < at + bound) c.out.resize(std::max(2 * c.out.size(), at + bound));
     char* const begin = c.out.data();
     char* p = begin + at;
     *p++ = '{';
@@ -137,7 +141,7 @@ void Process(const Models& m, const AnalyzeOptions& o, Chunk& c, Scratch& s) {
     p = Put(p, ",\"model_version\":");
     p = WriteJsonString(p, s.sent[i].model_version);
     p = Put(p, "}\n");
-    c.out.resize(static_cast<std::size_t>(p - begin));
+    c.out_len = static_cast<std::size_t>(p - begin);
   }
 }
 
@@ -225,14 +229,14 @@ int RunAnalyze(const AnalyzeOptions& o) {
     Scratch sc;
     while (in.Fill(c, error)) {
       Process(m, o, c, sc);
-      std::fwrite(c.out.data(), 1, c.out.size(), stdout);
+      std::fwrite(c.out.data(), 1, c.out_len, stdout);
       if (!error.empty()) break;
     }
   } else {
     // Reader (this thread) -> workers -> writer, order kept by the `ordered` queue.
     std::mutex mu;
     std::condition_variable cv;
-    std::deque<std::shared_ptr<Chunk>> work, ordered;
+    std::deque<std::shared_ptr<Chunk>> work, ordered, spare;  // spare: written, for reuse
     bool input_done = false;
     const std::size_t max_in_flight = static_cast<std::size_t>(threads) * 4;
     std::vector<std::thread> workers;
@@ -267,11 +271,22 @@ int RunAnalyze(const AnalyzeOptions& o) {
           ordered.pop_front();
         }
         cv.notify_all();
-        std::fwrite(c->out.data(), 1, c->out.size(), stdout);
+        std::fwrite(c->out.data(), 1, c->out_len, stdout);
+        std::lock_guard lk(mu);
+        c->done = false;
+        spare.push_back(std::move(c));
       }
     });
     for (;;) {
-      auto c = std::make_shared<Chunk>();
+      std::shared_ptr<Chunk> c;
+      {
+        std::lock_guard lk(mu);
+        if (!spare.empty()) {
+          c = std::move(spare.front());
+          spare.pop_front();
+        }
+      }
+      if (!c) c = std::make_shared<Chunk>();
       bool more = in.Fill(*c, error);
       if (!more) break;
       {
