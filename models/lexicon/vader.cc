@@ -94,6 +94,26 @@ constexpr Idiom kIdioms[] = {
     {{"hand", "to", "mouth"}, 3, -2},
 };
 
+// The first words of kIdioms, for a cheap reject before matching phrases.
+struct IdiomHeads {
+  std::string_view first[std::size(kIdioms)];
+  std::size_t n = 0;
+  constexpr IdiomHeads() {
+    for (const Idiom& id : kIdioms) {
+      bool seen = false;
+      for (std::size_t k = 0; k < n; ++k) seen |= first[k] == id.words[0];
+      if (!seen) first[n++] = id.words[0];
+    }
+  }
+  constexpr bool contains(std::string_view w) const {
+    for (std::size_t k = 0; k < n; ++k) {
+      if (first[k].size() == w.size() && first[k] == w) return true;
+    }
+    return false;
+  }
+};
+constexpr IdiomHeads kIdiomHeads;
+
 // One VADER "word" (JS words_and_emoticons entry).
 struct Word {
   std::string_view text;  // lowercased
@@ -298,6 +318,10 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
     return true;
   };
   auto idiom_at = [&](std::ptrdiff_t start, int n) -> const Idiom* {
+    // Cheap reject first: nearly no word starts an idiom.
+    if (start < 0 || static_cast<std::size_t>(start) >= words.size() ||
+        !kIdiomHeads.contains(words[static_cast<std::size_t>(start)].text))
+      return nullptr;
     for (const Idiom& id : kIdioms)
       if (id.n == n && match_phrase(start, id)) return &id;
     return nullptr;
