@@ -220,6 +220,73 @@ TEST_F(PostgresStoreTest, InvalidUtf8IsRejectedWithoutPoisoningThePool) {
   EXPECT_EQ((*s)->GetStats(kT0)->total_posts, 1);
 }
 
+// The write path sends its columns as binary-format arrays: every kind of element must come
+// back exactly (empty strings, NULL emotion columns next to set ones, multi-byte UTF-8, long
+// content, negative and large integers, doubles), also on the re-write (update) path.
+TEST_F(PostgresStoreTest, BinaryArrayParametersRoundTrip) {
+  auto store = MakePgStore();
+  ASSERT_TRUE(store);
+  Post empty = MakePost("empty", kT0, "youtube", "");
+  empty.author = "";
+  empty.url = "";
+  empty.meta_json = "";
+  Post uni = MakePost("ünï-😀", kT0 - 1000 * contract::kDay, "r€ddit", "vidéo", "Crème brûlée 😀 日本語 \"q\" \\ {a,b} NULL");
+  uni.author = "NULL";
+  Post big = MakePost("big", kT0 + 3 * kMin);
+  big.content = std::string(300'000, 'x') + "é";
+  big.ingested_at = 4'000'000'000'000;  // past 2^32 seconds worth of ms
+  std::vector<ResultRow> rows{Row(empty, MakeAnalysis("neutral", 0.1f)),            // no emotion: NULLs
+                              Row(uni, MakeAnalysis("positive", 0.123456789f, "joy", 1e-30f)),
+                              Row(big, MakeAnalysis("negative", 1.0f, "anger", 0.0f))};
+  for (int pass = 0; pass < 2; ++pass) {  // pass 1 re-writes them: the update path
+    SCOPED_TRACE(pass == 0 ? "insert" : "update");
+    ASSERT_TRUE(store->WriteResults(rows).ok());
+    for (const auto& r : rows) {
+      auto got = store->GetPost(r.post.post_id, r.post.source);
+      ASSERT_TRUE(got.ok() && got->has_value()) << r.post.post_id;
+      const PostRecord& rec = **got;
+      EXPECT_EQ(rec.post.content, r.post.content);
+      EXPECT_EQ(rec.post.author, r.post.author);
+      EXPECT_EQ(rec.post.video_id, r.post.video_id);
+      EXPECT_EQ(rec.post.url, r.post.url);
+      EXPECT_EQ(rec.post.meta_json, r.post.meta_json);
+      EXPECT_EQ(rec.post.created_at, r.post.created_at);
+      EXPECT_EQ(rec.post.ingested_at, r.post.ingested_at);
+      EXPECT_EQ(rec.analysis.sentiment.label, r.analysis.sentiment.label);
+      EXPECT_EQ(rec.analysis.sentiment.score, r.analysis.sentiment.score);
+      EXPECT_EQ(rec.analysis.sentiment.model_version, r.analysis.sentiment.model_version);
+      EXPECT_EQ(rec.analysis.emotion.label, r.analysis.emotion.label);
+      EXPECT_EQ(rec.analysis.emotion.score, r.analysis.emotion.score);
+      EXPECT_EQ(rec.analysis.emotion.model_version, r.analysis.emotion.model_version);
+      EXPECT_EQ(rec.analysis.analyzed_at, r.analysis.analyzed_at);
+    }
+    auto st = store->GetStats(kT0);
+    ASSERT_TRUE(st.ok());
+    EXPECT_EQ(st->total_posts, 3);
+    EXPECT_EQ(st->total_analyses, 3);
+  }
+  auto d = store->GetDistribution(kT0 - 2000 * contract::kDay, std::nullopt, std::nullopt);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->positive, 1);
+  EXPECT_EQ(d->negative, 1);
+  EXPECT_EQ(d->neutral, 1);
+  EXPECT_EQ(d->emotions["joy"], 1);
+  EXPECT_EQ(d->emotions["anger"], 1);
+}
+
+TEST_F(PostgresStoreTest, NulBytesAreRejectedWithoutPoisoningThePool) {
+  PostgresOptions o;
+  o.schema = sentio::testing::UniqueName("t");
+  o.pool_size = 1;
+  auto s = PostgresStore::Open(PgUrl(), o);
+  ASSERT_TRUE(s.ok());
+  Post bad = MakePost("nul", kT0, "youtube", "v1", std::string("ab\0cd", 5));
+  Status st = (*s)->WriteResults(std::vector{Row(bad, MakeAnalysis("neutral", 0.5f))});
+  EXPECT_EQ(st.code(), Code::kInvalidArgument) << st.to_string();
+  EXPECT_TRUE((*s)->WriteResults(std::vector{Row(MakePost("ok", kT0), MakeAnalysis("neutral", 0.5f))}).ok());
+  EXPECT_EQ((*s)->GetStats(kT0)->total_posts, 1);
+}
+
 }  // namespace
 
 INSTANTIATE_TEST_SUITE_P(Postgres, StoreContractTest,
