@@ -123,6 +123,14 @@ CREATE UNIQUE INDEX IF NOT EXISTS posts_post_id_source ON posts(post_id, source)
 ALTER TABLE posts DROP CONSTRAINT IF EXISTS posts_source_post_id_key;
 DROP INDEX IF EXISTS posts_post_id;
 )sql"},
+      // No query looks a post up by its id alone (id only breaks created_at ties, inside the
+      // (.., created_at, id) indexes), so the natural key becomes the primary key and the id
+      // index goes: four indexes per post insert instead of five. Both statements only
+      // change the catalog (the columns are NOT NULL already): no table rewrite or scan.
+      {3, R"sql(
+ALTER TABLE posts DROP CONSTRAINT posts_pkey;
+ALTER TABLE posts ADD CONSTRAINT posts_pkey PRIMARY KEY USING INDEX posts_post_id_source;
+)sql"},
   };
   return kAllMigrations;
 }

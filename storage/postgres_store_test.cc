@@ -89,7 +89,7 @@ TEST_F(PostgresStoreTest, ManyProcessesMigrateAtOnce) {
       o.schema = schema;
       auto s = PostgresStore::Open(PgUrl(), o);
       EXPECT_TRUE(s.ok()) << s.status().to_string();
-      if (s.ok() && (*s)->schema_version() == 2) ok++;
+      if (s.ok() && (*s)->schema_version() == 3) ok++;
     });
   for (auto& t : ts) t.join();
   EXPECT_EQ(ok.load(), 6);
@@ -136,10 +136,11 @@ TEST_F(PostgresStoreTest, MigratesAVersion1SchemaWithItsData) {
     }
     // Turn the schema back into exactly what version 1 created, data kept.
     ASSERT_EQ(Sql("SET search_path TO " + o.schema + ";"
-                  "DROP INDEX posts_post_id_source;"
+                  "ALTER TABLE posts DROP CONSTRAINT posts_pkey;"
+                  "ALTER TABLE posts ADD CONSTRAINT posts_pkey PRIMARY KEY(id);"
                   "ALTER TABLE posts ADD CONSTRAINT posts_source_post_id_key UNIQUE(source, post_id);"
                   "CREATE INDEX posts_post_id ON posts(post_id);"
-                  "DELETE FROM schema_version WHERE version = 2;"),
+                  "DELETE FROM schema_version WHERE version >= 2;"),
               "");
     if (prebuilt) {
       ASSERT_EQ(Sql("CREATE UNIQUE INDEX CONCURRENTLY posts_post_id_source ON " + o.schema +
@@ -148,10 +149,14 @@ TEST_F(PostgresStoreTest, MigratesAVersion1SchemaWithItsData) {
     }
     auto s = PostgresStore::Open(PgUrl(), o);
     ASSERT_TRUE(s.ok()) << s.status().to_string();
-    EXPECT_EQ((*s)->schema_version(), 2);
+    EXPECT_EQ((*s)->schema_version(), 3);
     EXPECT_EQ(Sql("SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE "
                   "schemaname = '" + o.schema + "' AND tablename = 'posts'"),
-              "posts_created,posts_pkey,posts_post_id_source,posts_source,posts_video");
+              "posts_created,posts_pkey,posts_source,posts_video");
+    // The primary key is the natural key now (migration 3), not the id.
+    EXPECT_EQ(Sql("SELECT indexdef FROM pg_indexes WHERE schemaname = '" + o.schema +
+                  "' AND indexname = 'posts_pkey'"),
+              "CREATE UNIQUE INDEX posts_pkey ON " + o.schema + ".posts USING btree (post_id, source)");
     // The data survived, and the new unique index still makes writes idempotent.
     ASSERT_TRUE((*s)->WriteResults(std::vector{Row(MakePost("x", kT0), MakeAnalysis("negative", 0.8f)),
                                                Row(MakePost("y", kT0), MakeAnalysis("positive", 0.9f))})
