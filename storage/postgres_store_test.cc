@@ -89,7 +89,7 @@ TEST_F(PostgresStoreTest, ManyProcessesMigrateAtOnce) {
       o.schema = schema;
       auto s = PostgresStore::Open(PgUrl(), o);
       EXPECT_TRUE(s.ok()) << s.status().to_string();
-      if (s.ok() && (*s)->schema_version() == 2) ok++;
+      if (s.ok() && (*s)->schema_version() == 3) ok++;
     });
   for (auto& t : ts) t.join();
   EXPECT_EQ(ok.load(), 6);
@@ -136,10 +136,11 @@ TEST_F(PostgresStoreTest, MigratesAVersion1SchemaWithItsData) {
     }
     // Turn the schema back into exactly what version 1 created, data kept.
     ASSERT_EQ(Sql("SET search_path TO " + o.schema + ";"
-                  "DROP INDEX posts_post_id_source;"
+                  "ALTER TABLE posts DROP CONSTRAINT posts_pkey;"
+                  "ALTER TABLE posts ADD CONSTRAINT posts_pkey PRIMARY KEY(id);"
                   "ALTER TABLE posts ADD CONSTRAINT posts_source_post_id_key UNIQUE(source, post_id);"
                   "CREATE INDEX posts_post_id ON posts(post_id);"
-                  "DELETE FROM schema_version WHERE version = 2;"),
+                  "DELETE FROM schema_version WHERE version >= 2;"),
               "");
     if (prebuilt) {
       ASSERT_EQ(Sql("CREATE UNIQUE INDEX CONCURRENTLY posts_post_id_source ON " + o.schema +
@@ -148,10 +149,14 @@ TEST_F(PostgresStoreTest, MigratesAVersion1SchemaWithItsData) {
     }
     auto s = PostgresStore::Open(PgUrl(), o);
     ASSERT_TRUE(s.ok()) << s.status().to_string();
-    EXPECT_EQ((*s)->schema_version(), 2);
+    EXPECT_EQ((*s)->schema_version(), 3);
     EXPECT_EQ(Sql("SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE "
                   "schemaname = '" + o.schema + "' AND tablename = 'posts'"),
-              "posts_created,posts_pkey,posts_post_id_source,posts_source,posts_video");
+              "posts_created,posts_pkey,posts_source,posts_video");
+    // The primary key is the natural key now (migration 3), not the id.
+    EXPECT_EQ(Sql("SELECT indexdef FROM pg_indexes WHERE schemaname = '" + o.schema +
+                  "' AND indexname = 'posts_pkey'"),
+              "CREATE UNIQUE INDEX posts_pkey ON " + o.schema + ".posts USING btree (post_id, source)");
     // The data survived, and the new unique index still makes writes idempotent.
     ASSERT_TRUE((*s)->WriteResults(std::vector{Row(MakePost("x", kT0), MakeAnalysis("negative", 0.8f)),
                                                Row(MakePost("y", kT0), MakeAnalysis("positive", 0.9f))})
@@ -214,6 +219,73 @@ TEST_F(PostgresStoreTest, InvalidUtf8IsRejectedWithoutPoisoningThePool) {
   auto s = PostgresStore::Open(PgUrl(), o);
   ASSERT_TRUE(s.ok());
   Post bad = MakePost("bad", kT0, "youtube", "v1", std::string("abc\xff\xfe"));
+  Status st = (*s)->WriteResults(std::vector{Row(bad, MakeAnalysis("neutral", 0.5f))});
+  EXPECT_EQ(st.code(), Code::kInvalidArgument) << st.to_string();
+  EXPECT_TRUE((*s)->WriteResults(std::vector{Row(MakePost("ok", kT0), MakeAnalysis("neutral", 0.5f))}).ok());
+  EXPECT_EQ((*s)->GetStats(kT0)->total_posts, 1);
+}
+
+// The write path sends its columns as binary-format arrays: every kind of element must come
+// back exactly (empty strings, NULL emotion columns next to set ones, multi-byte UTF-8, long
+// content, negative and large integers, doubles), also on the re-write (update) path.
+TEST_F(PostgresStoreTest, BinaryArrayParametersRoundTrip) {
+  auto store = MakePgStore();
+  ASSERT_TRUE(store);
+  Post empty = MakePost("empty", kT0, "youtube", "");
+  empty.author = "";
+  empty.url = "";
+  empty.meta_json = "";
+  Post uni = MakePost("ünï-😀", kT0 - 1000 * contract::kDay, "r€ddit", "vidéo", "Crème brûlée 😀 日本語 \"q\" \\ {a,b} NULL");
+  uni.author = "NULL";
+  Post big = MakePost("big", kT0 + 3 * kMin);
+  big.content = std::string(300'000, 'x') + "é";
+  big.ingested_at = 4'000'000'000'000;  // past 2^32 seconds worth of ms
+  std::vector<ResultRow> rows{Row(empty, MakeAnalysis("neutral", 0.1f)),            // no emotion: NULLs
+                              Row(uni, MakeAnalysis("positive", 0.123456789f, "joy", 1e-30f)),
+                              Row(big, MakeAnalysis("negative", 1.0f, "anger", 0.0f))};
+  for (int pass = 0; pass < 2; ++pass) {  // pass 1 re-writes them: the update path
+    SCOPED_TRACE(pass == 0 ? "insert" : "update");
+    ASSERT_TRUE(store->WriteResults(rows).ok());
+    for (const auto& r : rows) {
+      auto got = store->GetPost(r.post.post_id, r.post.source);
+      ASSERT_TRUE(got.ok() && got->has_value()) << r.post.post_id;
+      const PostRecord& rec = **got;
+      EXPECT_EQ(rec.post.content, r.post.content);
+      EXPECT_EQ(rec.post.author, r.post.author);
+      EXPECT_EQ(rec.post.video_id, r.post.video_id);
+      EXPECT_EQ(rec.post.url, r.post.url);
+      EXPECT_EQ(rec.post.meta_json, r.post.meta_json);
+      EXPECT_EQ(rec.post.created_at, r.post.created_at);
+      EXPECT_EQ(rec.post.ingested_at, r.post.ingested_at);
+      EXPECT_EQ(rec.analysis.sentiment.label, r.analysis.sentiment.label);
+      EXPECT_EQ(rec.analysis.sentiment.score, r.analysis.sentiment.score);
+      EXPECT_EQ(rec.analysis.sentiment.model_version, r.analysis.sentiment.model_version);
+      EXPECT_EQ(rec.analysis.emotion.label, r.analysis.emotion.label);
+      EXPECT_EQ(rec.analysis.emotion.score, r.analysis.emotion.score);
+      EXPECT_EQ(rec.analysis.emotion.model_version, r.analysis.emotion.model_version);
+      EXPECT_EQ(rec.analysis.analyzed_at, r.analysis.analyzed_at);
+    }
+    auto st = store->GetStats(kT0);
+    ASSERT_TRUE(st.ok());
+    EXPECT_EQ(st->total_posts, 3);
+    EXPECT_EQ(st->total_analyses, 3);
+  }
+  auto d = store->GetDistribution(kT0 - 2000 * contract::kDay, std::nullopt, std::nullopt);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->positive, 1);
+  EXPECT_EQ(d->negative, 1);
+  EXPECT_EQ(d->neutral, 1);
+  EXPECT_EQ(d->emotions["joy"], 1);
+  EXPECT_EQ(d->emotions["anger"], 1);
+}
+
+TEST_F(PostgresStoreTest, NulBytesAreRejectedWithoutPoisoningThePool) {
+  PostgresOptions o;
+  o.schema = sentio::testing::UniqueName("t");
+  o.pool_size = 1;
+  auto s = PostgresStore::Open(PgUrl(), o);
+  ASSERT_TRUE(s.ok());
+  Post bad = MakePost("nul", kT0, "youtube", "v1", std::string("ab\0cd", 5));
   Status st = (*s)->WriteResults(std::vector{Row(bad, MakeAnalysis("neutral", 0.5f))});
   EXPECT_EQ(st.code(), Code::kInvalidArgument) << st.to_string();
   EXPECT_TRUE((*s)->WriteResults(std::vector{Row(MakePost("ok", kT0), MakeAnalysis("neutral", 0.5f))}).ok());
