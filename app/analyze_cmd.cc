@@ -151,16 +151,18 @@ class InputStream {
  public:
   InputStream(const AnalyzeOptions& o) : o_(o), files_(o.files.empty() ? std::vector<std::string>{"-"} : o.files) {}
 
+  // Records are reused from the chunk's previous use, so their strings keep their capacity.
   bool Fill(Chunk& c, std::string& error) {
-    c.records.clear();
-    while (c.records.size() < static_cast<std::size_t>(o_.chunk)) {
+    std::size_t used = 0;
+    const auto want = static_cast<std::size_t>(o_.chunk);
+    while (used < want) {
       if (!reader_) {
         if (next_file_ >= files_.size()) break;
         const std::string& path = files_[next_file_++];
         auto fmt = sources::ParseInputFormat(o_.format, path);
         if (!fmt.ok()) {
           error = fmt.status().message();
-          return false;
+          break;  // what was read before is still written
         }
         sources::ReaderOptions ro;
         ro.format = *fmt;
@@ -169,28 +171,29 @@ class InputStream {
         auto r = sources::RecordReader::Open(path, ro);
         if (!r.ok()) {
           error = r.status().message();
-          return false;
+          break;
         }
         reader_ = std::move(*r);
       }
-      c.records.emplace_back();
-      auto got = reader_->Next(c.records.back());
+      if (c.records.size() <= used) c.records.emplace_back();
+      auto got = reader_->Next(c.records[used]);
       if (!got.ok()) {
-        c.records.pop_back();
         if (o_.skip_bad) {
           std::fprintf(stderr, "warning: skipped %s\n", got.status().message().c_str());
           ++skipped_;
           continue;
         }
         error = got.status().message();
-        return !c.records.empty();
+        break;
       }
       if (!*got) {
-        c.records.pop_back();
         reader_.reset();
+        continue;
       }
+      ++used;
     }
-    return !c.records.empty();
+    c.records.resize(used);
+    return used > 0;
   }
   std::size_t skipped() const { return skipped_; }
 

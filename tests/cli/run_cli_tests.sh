@@ -63,6 +63,12 @@ if [[ $rc -ne 0 ]] && grep -q "bad.jsonl:2" "$T/b.err"; then ok "malformed row -
 check "--skip-bad continues" bash -c "'$BIN' analyze --skip-bad '$T/bad.jsonl' 2>/dev/null | wc -l | grep -qx 2"
 "$BIN" analyze /nonexistent/file.txt > /dev/null 2> "$T/nf.err"; rc=$?
 if [[ $rc -ne 0 ]] && grep -q "/nonexistent/file.txt" "$T/nf.err"; then ok "unreadable file -> clear error"; else bad "unreadable file -> clear error" "rc=$rc"; fi
+for j in 1 2; do  # a later file that cannot be opened: what came before is still written
+  "$BIN" analyze -j $j "$T/lines.txt" /nonexistent/second.txt > "$T/nf2.out" 2> "$T/nf2.err"; rc=$?
+  if [[ $rc -ne 0 ]] && grep -q "/nonexistent/second.txt" "$T/nf2.err" && [[ $(wc -l < "$T/nf2.out") -eq 3000 ]]; then
+    ok "unreadable second file -> first file's output, then error (-j $j)"
+  else bad "unreadable second file -> first file's output, then error (-j $j)" "rc=$rc lines=$(wc -l < "$T/nf2.out")"; fi
+done
 "$BIN" analyze --model /nonexistent-model < /dev/null > /dev/null 2> "$T/nm.err"; rc=$?
 if [[ $rc -ne 0 ]] && grep -qi "model" "$T/nm.err"; then ok "missing model -> clear error"; else bad "missing model -> clear error" "rc=$rc"; fi
 check "bad flag value rejected" bash -c "! '$BIN' analyze --threads -5 < /dev/null 2>/dev/null"
