@@ -162,6 +162,7 @@ class InputStream {
         auto fmt = sources::ParseInputFormat(o_.format, path);
         if (!fmt.ok()) {
           error = fmt.status().message();
+          input_error_ = true;
           break;  // what was read before is still written
         }
         sources::ReaderOptions ro;
@@ -171,6 +172,7 @@ class InputStream {
         auto r = sources::RecordReader::Open(path, ro);
         if (!r.ok()) {
           error = r.status().message();
+          input_error_ = true;
           break;
         }
         reader_ = std::move(*r);
@@ -196,6 +198,8 @@ class InputStream {
     return used > 0;
   }
   std::size_t skipped() const { return skipped_; }
+  // The error (if any) is about an input as a whole (unreadable, unknown format), not a row.
+  bool input_error() const { return input_error_; }
 
  private:
   const AnalyzeOptions& o_;
@@ -203,6 +207,7 @@ class InputStream {
   std::size_t next_file_ = 0;
   std::unique_ptr<sources::RecordReader> reader_;
   std::size_t skipped_ = 0;
+  bool input_error_ = false;
 };
 
 int RunAnalyze(const AnalyzeOptions& o) {
@@ -311,7 +316,8 @@ int RunAnalyze(const AnalyzeOptions& o) {
   }
   std::fflush(stdout);
   if (!error.empty()) {
-    std::fprintf(stderr, "error: %s (use --skip-bad to skip malformed rows)\n", error.c_str());
+    std::fprintf(stderr, "error: %s%s\n", error.c_str(),
+                 in.input_error() ? "" : " (use --skip-bad to skip malformed rows)");
     return 1;
   }
   if (in.skipped()) std::fprintf(stderr, "skipped %zu malformed rows\n", in.skipped());
