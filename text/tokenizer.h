@@ -68,9 +68,10 @@ enum TokenFlags : std::uint16_t {
   kNegator = 1 << 4,     // the token is itself a negator ("not", "never", "don't")
 };
 
-// Every field is set by the tokenizer (no member initialisers: the token buffer is resized
-// per text, and a trivially constructible Token makes that a memset).
+// Every field is set by the tokenizer. The default constructor deliberately leaves them
+// unset: the token buffer is resized per text, and a no-op constructor makes that free.
 struct Token {
+  Token() {}  // NOLINT: intentionally no member initialisation
   TokenType type;
   std::uint16_t flags;
   std::uint32_t offset;  // into TokenizedText::norm
