@@ -38,8 +38,8 @@ fi
 if [[ "${SKIP_FUZZ:-0}" != 1 ]]; then
   fuzz() {
     CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DSENTIO_FUZZ=ON -DSENTIO_SANITIZE=ON \
-      -DSENTIO_BUILD_BENCH=OFF -DSENTIO_WITH_POSTGRES=OFF -DSENTIO_WITH_REDIS=OFF >/dev/null || return 1
-    local targets=(fuzz_ingest_decoder fuzz_query)
+      -DSENTIO_BUILD_BENCH=OFF -DSENTIO_WITH_POSTGRES=OFF -DSENTIO_WITH_REDIS=ON >/dev/null || return 1
+    local targets=(fuzz_ingest_decoder fuzz_query fuzz_event_bridge)
     ninja -C build-fuzz -j"$JOBS" "${targets[@]}" || return 1
     for t in "${targets[@]}"; do
       bin=$(find build-fuzz -type f -name "$t" -perm -u+x | head -1)
