@@ -22,9 +22,9 @@ json::object ScoresToJson(const std::vector<std::pair<std::string, float>>& scor
 
 }  // namespace
 
-std::pair<std::string, std::string> SplitModelVersion(const std::string& mv) {
-  auto at = mv.rfind('@');
-  if (at == std::string::npos) return {mv, ""};
+std::pair<std::string_view, std::string_view> SplitModelVersion(std::string_view mv) {
+  const auto at = mv.rfind('@');
+  if (at == std::string_view::npos) return {mv, {}};
   return {mv.substr(0, at), mv.substr(at + 1)};
 }
 
@@ -110,9 +110,17 @@ bool UniqueLabels(const std::vector<std::pair<std::string, float>>& scores) {
   return true;
 }
 
-void AppendScores(std::string& out, const std::vector<std::pair<std::string, float>>& scores) {
+// {"label":score,...} in label order; `round4` as the API shows scores, else exact floats
+// (as the stores keep them).
+void AppendScores(std::string& out, const std::vector<std::pair<std::string, float>>& scores, bool round4) {
   if (!UniqueLabels(scores)) {
-    out += ToJson(ScoresToJson(scores));
+    if (round4) {
+      out += ToJson(ScoresToJson(scores));
+    } else {
+      boost::json::object o;
+      for (const auto& [label, score] : scores) o[label] = static_cast<double>(score);
+      out += ToJson(o);
+    }
     return;
   }
   out += '{';
@@ -120,7 +128,7 @@ void AppendScores(std::string& out, const std::vector<std::pair<std::string, flo
     if (i) out += ',';
     AppendJsonString(out, scores[i].first);
     out += ':';
-    AppendJsonDouble(out, Round4(scores[i].second));
+    AppendJsonDouble(out, round4 ? Round4(scores[i].second) : static_cast<double>(scores[i].second));
   }
   out += '}';
 }
@@ -129,6 +137,20 @@ void AppendKey(std::string& out, std::string_view key) {
   out += '"';
   out += key;
   out += "\":";
+}
+
+// "<label_key>":..,"<conf_key>":..,"<scores_key>":{..}, (trailing comma included).
+void AppendLabelFields(std::string& out, const Prediction& p, std::string_view label_key,
+                       std::string_view conf_key, std::string_view scores_key) {
+  AppendKey(out, label_key);
+  AppendJsonString(out, p.label);
+  out += ',';
+  AppendKey(out, conf_key);
+  AppendJsonDouble(out, Round4(p.score));
+  out += ',';
+  AppendKey(out, scores_key);
+  AppendScores(out, p.scores, true);
+  out += ',';
 }
 
 void AppendStringOrNull(std::string& out, const std::string& s) {
@@ -177,35 +199,18 @@ void AppendPostJson(std::string& out, const Post& p, const Analysis* a) {
     return;
   }
   out += '{';
-  AppendKey(out, "label");
-  AppendJsonString(out, a->sentiment.label);
-  out += ',';
-  AppendKey(out, "confidence");
-  AppendJsonDouble(out, Round4(a->sentiment.score));
-  out += ',';
-  AppendKey(out, "scores");
-  AppendScores(out, a->sentiment.scores);
-  out += ',';
+  AppendLabelFields(out, a->sentiment, "label", "confidence", "scores");
   if (!a->emotion.label.empty()) {
-    AppendKey(out, "emotion");
-    AppendJsonString(out, a->emotion.label);
-    out += ',';
-    AppendKey(out, "emotion_confidence");
-    AppendJsonDouble(out, Round4(a->emotion.score));
-    out += ',';
-    AppendKey(out, "emotion_scores");
-    AppendScores(out, a->emotion.scores);
-    out += ',';
+    AppendLabelFields(out, a->emotion, "emotion", "emotion_confidence", "emotion_scores");
   } else {
     out += "\"emotion\":null,\"emotion_confidence\":null,";
   }
-  const std::string& mv = a->sentiment.model_version;
-  const auto at = mv.rfind('@');
+  const auto [model_name, model_version] = SplitModelVersion(a->sentiment.model_version);
   AppendKey(out, "model_name");
-  AppendJsonString(out, at == std::string::npos ? std::string_view(mv) : std::string_view(mv).substr(0, at));
+  AppendJsonString(out, model_name);
   out += ',';
   AppendKey(out, "model_version");
-  AppendJsonString(out, at == std::string::npos ? std::string_view() : std::string_view(mv).substr(at + 1));
+  AppendJsonString(out, model_version);
   out += ',';
   AppendKey(out, "analyzed_at");
   AppendJsonString(out, format_iso8601(a->analyzed_at));
@@ -215,21 +220,9 @@ void AppendPostJson(std::string& out, const Post& p, const Analysis* a) {
 void AppendJson(std::string& out, const json::value& v) { out += ToJson(v); }
 
 std::string ScoresToJsonText(const std::vector<std::pair<std::string, float>>& scores) {
-  if (!UniqueLabels(scores)) {
-    boost::json::object o;
-    for (const auto& [label, score] : scores) o[label] = static_cast<double>(score);
-    return ToJson(o);
-  }
   std::string out;
   out.reserve(16 + scores.size() * 24);
-  out += '{';
-  for (std::size_t i = 0; i < scores.size(); ++i) {
-    if (i) out += ',';
-    AppendJsonString(out, scores[i].first);
-    out += ':';
-    AppendJsonDouble(out, static_cast<double>(scores[i].second));
-  }
-  out += '}';
+  AppendScores(out, scores, false);
   return out;
 }
 

@@ -2,6 +2,8 @@
 // handlers, the WebSocket events and `sentio analyze`.
 #pragma once
 
+#include <string_view>
+
 #include <boost/json.hpp>
 
 #include "core/status.h"
@@ -33,7 +35,7 @@ void AppendJson(std::string& out, const boost::json::value& v);
 std::string ScoresToJsonText(const std::vector<std::pair<std::string, float>>& scores);
 std::vector<std::pair<std::string, float>> ScoresFromJsonText(std::string_view json);
 
-// Splits "name@version" (no '@' -> version "").
-std::pair<std::string, std::string> SplitModelVersion(const std::string& mv);
+// Splits "name@version" at the last '@' (no '@' -> version ""); views into `mv`.
+std::pair<std::string_view, std::string_view> SplitModelVersion(std::string_view mv);
 
 }  // namespace sentio

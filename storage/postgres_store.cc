@@ -672,6 +672,41 @@ struct Unique {
   const Analysis* analysis;  // last occurrence wins
 };
 
+// The analysis columns of posts as binary arrays, in the order the insert and the update
+// statements take them: sentiment, confidence, scores, emotion, emotion_confidence,
+// emotion_scores, model_name, model_version, emotion_model, analyzed_at.
+struct AnalysisColumns {
+  using E = BinaryArray::Elem;
+  BinaryArray sent{E::kText}, conf{E::kFloat8}, scores{E::kText}, emo{E::kText}, emo_conf{E::kFloat8},
+      emo_scores{E::kText}, model_name{E::kText}, model_version{E::kText}, emo_model{E::kText},
+      analyzed_at{E::kInt8};
+
+  void Add(const Analysis& a) {
+    sent.Add(a.sentiment.label);
+    conf.Add(static_cast<double>(a.sentiment.score));
+    scores.Add(ScoresToJsonText(a.sentiment.scores));
+    const auto [name, version] = SplitModelVersion(a.sentiment.model_version);
+    model_name.Add(name);
+    model_version.Add(version);
+    if (!a.emotion.label.empty()) {
+      emo.Add(a.emotion.label);
+      emo_conf.Add(static_cast<double>(a.emotion.score));
+      emo_scores.Add(ScoresToJsonText(a.emotion.scores));
+      emo_model.Add(a.emotion.model_version);
+    } else {
+      emo.AddNull();
+      emo_conf.AddNull();
+      emo_scores.AddNull();
+      emo_model.AddNull();
+    }
+    analyzed_at.Add(a.analyzed_at);
+  }
+  void AppendTo(Params& p) const {
+    p.Add(sent).Add(conf).Add(scores).Add(emo).Add(emo_conf).Add(emo_scores).Add(model_name)
+        .Add(model_version).Add(emo_model).Add(analyzed_at);
+  }
+};
+
 }  // namespace
 
 Status PostgresStore::WriteResults(std::span<const ResultRow> rows) {
@@ -690,9 +725,7 @@ Status PostgresStore::WriteResults(std::span<const ResultRow> rows) {
   using E = BinaryArray::Elem;
   BinaryArray src(E::kText), pid(E::kText), content(E::kText), fold(E::kText), author(E::kText),
       created(E::kInt8), video(E::kText), url(E::kText), meta(E::kText), ingested(E::kInt8);
-  BinaryArray a_sent(E::kText), a_conf(E::kFloat8), a_scores(E::kText), a_emo(E::kText),
-      a_emo_conf(E::kFloat8), a_emo_scores(E::kText), a_mname(E::kText), a_mver(E::kText),
-      a_emodel(E::kText), a_at(E::kInt8);
+  AnalysisColumns analyses;
   for (const auto& u : uniq) {
     const Post& p = *u.post;
     src.Add(p.source);
@@ -705,33 +738,12 @@ Status PostgresStore::WriteResults(std::span<const ResultRow> rows) {
     url.Add(p.url);
     meta.Add(p.meta_json);
     ingested.Add(p.ingested_at);
-    const Analysis& a = *u.analysis;
-    a_sent.Add(a.sentiment.label);
-    a_conf.Add(static_cast<double>(a.sentiment.score));
-    a_scores.Add(ScoresToJsonText(a.sentiment.scores));
-    const std::string& mv = a.sentiment.model_version;
-    auto at = mv.rfind('@');
-    a_mname.Add(at == std::string::npos ? std::string_view(mv) : std::string_view(mv).substr(0, at));
-    a_mver.Add(at == std::string::npos ? std::string_view() : std::string_view(mv).substr(at + 1));
-    if (!a.emotion.label.empty()) {
-      a_emo.Add(a.emotion.label);
-      a_emo_conf.Add(static_cast<double>(a.emotion.score));
-      a_emo_scores.Add(ScoresToJsonText(a.emotion.scores));
-      a_emodel.Add(a.emotion.model_version);
-    } else {
-      a_emo.AddNull();
-      a_emo_conf.AddNull();
-      a_emo_scores.AddNull();
-      a_emodel.AddNull();
-    }
-    a_at.Add(a.analyzed_at);
+    analyses.Add(*u.analysis);
   }
   Params insert;
   insert.Add(src).Add(pid).Add(content).Add(fold).Add(author)
-      .Add(created).Add(video).Add(url).Add(meta).Add(ingested)
-      .Add(a_sent).Add(a_conf).Add(a_scores).Add(a_emo)
-      .Add(a_emo_conf).Add(a_emo_scores).Add(a_mname).Add(a_mver)
-      .Add(a_emodel).Add(a_at);
+      .Add(created).Add(video).Add(url).Add(meta).Add(ingested);
+  analyses.AppendTo(insert);
 
   static const std::string kBegin = "BEGIN", kCommit = "COMMIT";
   // New posts, in batch order (ids grow in arrival order, like SQLite rowids), with their
@@ -793,41 +805,19 @@ Status PostgresStore::WriteResults(std::span<const ResultRow> rows) {
     if (static_cast<std::size_t>(PQntuples(ins.get())) < uniq.size()) {
       // Rows that were there already (committed: the insert waited for any concurrent
       // inserter of the same key to finish).
-      BinaryArray es(E::kText), ep(E::kText), se(E::kText), co(E::kFloat8), sc(E::kText),
-          em(E::kText), ec(E::kFloat8), esc(E::kText), mn(E::kText), mv(E::kText),
-          emd(E::kText), at(E::kInt8);
+      BinaryArray es(E::kText), ep(E::kText);
+      AnalysisColumns existing;
       for (std::size_t k = 0; k < uniq.size(); ++k) {
         if (inserted[k]) continue;
-        const Post& p = *uniq[k].post;
-        const Analysis& a = *uniq[k].analysis;
-        es.Add(p.source);
-        ep.Add(p.post_id);
-        se.Add(a.sentiment.label);
-        co.Add(static_cast<double>(a.sentiment.score));
-        sc.Add(ScoresToJsonText(a.sentiment.scores));
-        const std::string& ver = a.sentiment.model_version;
-        auto at_sign = ver.rfind('@');
-        mn.Add(at_sign == std::string::npos ? std::string_view(ver) : std::string_view(ver).substr(0, at_sign));
-        mv.Add(at_sign == std::string::npos ? std::string_view() : std::string_view(ver).substr(at_sign + 1));
-        if (!a.emotion.label.empty()) {
-          em.Add(a.emotion.label);
-          ec.Add(static_cast<double>(a.emotion.score));
-          esc.Add(ScoresToJsonText(a.emotion.scores));
-          emd.Add(a.emotion.model_version);
-        } else {
-          em.AddNull();
-          ec.AddNull();
-          esc.AddNull();
-          emd.AddNull();
-        }
-        at.Add(a.analyzed_at);
+        es.Add(uniq[k].post->source);
+        ep.Add(uniq[k].post->post_id);
+        existing.Add(*uniq[k].analysis);
       }
       Params keys;
       keys.Add(es).Add(ep);
       Params update;
-      update.Add(es).Add(ep).Add(se).Add(co).Add(sc)
-          .Add(em).Add(ec).Add(esc).Add(mn).Add(mv)
-          .Add(emd).Add(at);
+      update.Add(es).Add(ep);
+      existing.AppendTo(update);
       SENTIO_ASSIGN_OR_RETURN(std::vector<Res> second,
                               c.Pipeline({{&kLock, &keys}, {&kUpdate, &update}}));
       const Res& locked = second[0];

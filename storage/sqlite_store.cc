@@ -279,10 +279,9 @@ Status SqliteStore::WriteResults(std::span<const ResultRow> rows) {
     p.sentiment = a.sentiment.label;
     p.confidence = a.sentiment.score;
     p.scores = ScoresToJsonText(a.sentiment.scores);
-    const std::string& mv = a.sentiment.model_version;
-    auto at = mv.rfind('@');
-    p.model_name = at == std::string::npos ? mv : mv.substr(0, at);
-    p.model_version = at == std::string::npos ? "" : mv.substr(at + 1);
+    const auto [model_name, model_version] = SplitModelVersion(a.sentiment.model_version);
+    p.model_name = model_name;
+    p.model_version = model_version;
     if (!a.emotion.label.empty()) {
       p.emotion = a.emotion.label;
       p.emotion_confidence = a.emotion.score;
