@@ -139,12 +139,17 @@ void AppendKey(std::string& out, std::string_view key) {
   out += "\":";
 }
 
+// "key":"value", (trailing comma included).
+void AppendStringField(std::string& out, std::string_view key, std::string_view value) {
+  AppendKey(out, key);
+  AppendJsonString(out, value);
+  out += ',';
+}
+
 // "<label_key>":..,"<conf_key>":..,"<scores_key>":{..}, (trailing comma included).
 void AppendLabelFields(std::string& out, const Prediction& p, std::string_view label_key,
                        std::string_view conf_key, std::string_view scores_key) {
-  AppendKey(out, label_key);
-  AppendJsonString(out, p.label);
-  out += ',';
+  AppendStringField(out, label_key, p.label);
   AppendKey(out, conf_key);
   AppendJsonDouble(out, Round4(p.score));
   out += ',';
@@ -162,21 +167,11 @@ void AppendStringOrNull(std::string& out, const std::string& s) {
 
 void AppendPostJson(std::string& out, const Post& p, const Analysis* a) {
   out += '{';
-  AppendKey(out, "post_id");
-  AppendJsonString(out, p.post_id);
-  out += ',';
-  AppendKey(out, "source");
-  AppendJsonString(out, p.source);
-  out += ',';
-  AppendKey(out, "content");
-  AppendJsonString(out, p.content);
-  out += ',';
-  AppendKey(out, "author");
-  AppendJsonString(out, p.author);
-  out += ',';
-  AppendKey(out, "created_at");
-  AppendJsonString(out, format_iso8601(p.created_at));
-  out += ',';
+  AppendStringField(out, "post_id", p.post_id);
+  AppendStringField(out, "source", p.source);
+  AppendStringField(out, "content", p.content);
+  AppendStringField(out, "author", p.author);
+  AppendStringField(out, "created_at", format_iso8601(p.created_at));
   AppendKey(out, "video_id");
   AppendStringOrNull(out, p.video_id);
   out += ',';
@@ -206,12 +201,8 @@ void AppendPostJson(std::string& out, const Post& p, const Analysis* a) {
     out += "\"emotion\":null,\"emotion_confidence\":null,";
   }
   const auto [model_name, model_version] = SplitModelVersion(a->sentiment.model_version);
-  AppendKey(out, "model_name");
-  AppendJsonString(out, model_name);
-  out += ',';
-  AppendKey(out, "model_version");
-  AppendJsonString(out, model_version);
-  out += ',';
+  AppendStringField(out, "model_name", model_name);
+  AppendStringField(out, "model_version", model_version);
   AppendKey(out, "analyzed_at");
   AppendJsonString(out, format_iso8601(a->analyzed_at));
   out += "}}";
