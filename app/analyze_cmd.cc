@@ -29,11 +29,6 @@ struct AnalyzeOptions {
   std::vector<std::string> files;
 };
 
-struct Models {
-  std::unique_ptr<models::Classifier> sentiment;
-  std::unique_ptr<models::Classifier> emotion;
-};
-
 // A chunk of consecutive records: classified and serialised by one worker.
 // Chunks are recycled, so `out` keeps its size between uses: only the first out_len bytes
 // are this chunk's output (growing it zero-fills; rewriting it does not).
@@ -67,7 +62,99 @@ inline char* Put(char* p, std::string_view lit) {
   return p + lit.size();
 }
 
-char* WritePrediction(char* p, const Prediction& pr, bool explain) {
+// One model's label strings as ready-made JSON, so the hot loop copies bytes instead of
+// escaping the same few labels for every record. Each fragment sits in a fixed-size slot
+// and is copied whole (two 16-byte moves); the record bounds leave kSlot bytes of slack.
+// A prediction whose labels are not exactly the model's (which the Classifier contract
+// rules out, but nothing here relies on it) is written by the general path.
+class LabelJson {
+ public:
+  static constexpr std::size_t kSlot = 48;
+
+  explicit LabelJson(const std::vector<std::string>& labels) {
+    for (std::size_t k = 0; k < labels.size(); ++k) {
+      Fragment head, key, quoted;
+      head.len = Render(head.bytes, "\"label\":", labels[k], ",\"score\":");
+      key.len = Render(key.bytes, k == 0 ? "" : ",", labels[k], ":");
+      quoted.len = Render(quoted.bytes, "", labels[k], "");
+      ok_ = ok_ && head.len != 0 && key.len != 0 && quoted.len != 0;
+      names_.push_back(labels[k]);
+      heads_.push_back(head);
+      keys_.push_back(key);
+      quoted_.push_back(quoted);
+    }
+  }
+
+  // Writes `pr` as WritePredictionGeneral would, from the fragments; nullptr when `pr` does
+  // not carry exactly the model's labels.
+  char* Write(char* p, const Prediction& pr) const {
+    const std::size_t n = names_.size();
+    if (!ok_ || pr.scores.size() != n) return nullptr;
+    std::size_t top = n;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (pr.scores[k].first != names_[k]) return nullptr;
+      if (top == n && pr.label == names_[k]) top = k;
+    }
+    if (top == n) return nullptr;
+    p = Copy(p, heads_[top]);
+    p = WriteJsonNumber(p, pr.score);
+    p = Put(p, ",\"scores\":{");
+    for (std::size_t k = 0; k < n; ++k) {
+      p = Copy(p, keys_[k]);
+      p = WriteJsonNumber(p, pr.scores[k].second);
+    }
+    *p++ = '}';
+    if (!pr.labels_over_threshold.empty()) {
+      p = Put(p, ",\"labels\":[");
+      for (std::size_t j = 0; j < pr.labels_over_threshold.size(); ++j) {
+        const std::string& l = pr.labels_over_threshold[j];
+        std::size_t k = 0;
+        while (k < n && l != names_[k]) ++k;
+        if (k == n) return nullptr;
+        if (j) *p++ = ',';
+        p = Copy(p, quoted_[k]);
+      }
+      *p++ = ']';
+    }
+    return p;
+  }
+
+ private:
+  struct Fragment {
+    char bytes[kSlot];
+    std::size_t len = 0;
+  };
+  // pre + JSON string of `label` + post into `out`; 0 if it does not fit a slot.
+  static std::size_t Render(char* out, std::string_view pre, std::string_view label, std::string_view post) {
+    std::string r(pre);
+    AppendJsonString(r, label);
+    r += post;
+    if (r.size() > kSlot) return 0;
+    std::memset(out, 0, kSlot);
+    std::memcpy(out, r.data(), r.size());
+    return r.size();
+  }
+  static char* Copy(char* p, const Fragment& f) {
+    std::memcpy(p, f.bytes, kSlot);
+    return p + f.len;
+  }
+
+  bool ok_ = true;
+  std::vector<std::string> names_;
+  std::vector<Fragment> heads_, keys_, quoted_;
+};
+
+struct Models {
+  std::unique_ptr<models::Classifier> sentiment;
+  std::unique_ptr<models::Classifier> emotion;
+  std::unique_ptr<LabelJson> sentiment_json, emotion_json;  // set with the models
+  std::string version;       // the sentiment model's model_version
+  std::string version_json;  // ,"model_version":"<version>"}\n
+};
+
+char* WritePrediction(char* p, const Prediction& pr, bool explain, const LabelJson& labels) {
+  char* fast = explain ? nullptr : labels.Write(p, pr);
+  if (fast) return fast;
   p = Put(p, "\"label\":");
   p = WriteJsonString(p, pr.label);
   p = Put(p, ",\"score\":");
@@ -119,7 +206,7 @@ void Process(const Models& m, const AnalyzeOptions& o, Chunk& c, Scratch& s) {
   c.out_len = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const sources::Record& r = c.records[i];
-    std::size_t bound = 64 + PredictionBound(s.sent[i], o.explain) + JsonStringBound(s.sent[i].model_version);
+    std::size_t bound = 64 + LabelJson::kSlot + PredictionBound(s.sent[i], o.explain) + JsonStringBound(s.sent[i].model_version);
     if (r.has_id) bound += JsonStringBound(r.id) + 8;
     if (m.emotion) bound += PredictionBound(s.emo[i], false) + 16;
     const std::size_t at = c.out_len;
@@ -132,15 +219,19 @@ void Process(const Models& m, const AnalyzeOptions& o, Chunk& c, Scratch& s) {
       p = WriteJsonString(p, r.id);
       *p++ = ',';
     }
-    p = WritePrediction(p, s.sent[i], o.explain);
+    p = WritePrediction(p, s.sent[i], o.explain, *m.sentiment_json);
     if (m.emotion) {
       p = Put(p, ",\"emotion\":{");
-      p = WritePrediction(p, s.emo[i], false);
+      p = WritePrediction(p, s.emo[i], false, *m.emotion_json);
       *p++ = '}';
     }
-    p = Put(p, ",\"model_version\":");
-    p = WriteJsonString(p, s.sent[i].model_version);
-    p = Put(p, "}\n");
+    if (s.sent[i].model_version == m.version) {
+      p = Put(p, m.version_json);
+    } else {
+      p = Put(p, ",\"model_version\":");
+      p = WriteJsonString(p, s.sent[i].model_version);
+      p = Put(p, "}\n");
+    }
     c.out_len = static_cast<std::size_t>(p - begin);
   }
 }
@@ -227,6 +318,12 @@ int RunAnalyze(const AnalyzeOptions& o) {
     }
     m.emotion = std::move(*e);
   }
+  m.sentiment_json = std::make_unique<LabelJson>(m.sentiment->info().labels);
+  if (m.emotion) m.emotion_json = std::make_unique<LabelJson>(m.emotion->info().labels);
+  m.version = m.sentiment->info().model_version();
+  m.version_json = ",\"model_version\":";
+  AppendJsonString(m.version_json, m.version);
+  m.version_json += "}\n";
   std::setvbuf(stdout, nullptr, _IOFBF, 1 << 20);
   InputStream in(o);
   std::string error;

@@ -28,45 +28,84 @@ inline constexpr std::size_t kJsonNumberMax = 64;
 // NaN / infinity as null.
 void AppendJsonDouble(std::string& out, double d);
 
+namespace json_detail {
+inline constexpr std::uint64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+inline constexpr char kDigitPairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+// std::llround for 0 <= x < 2^63, without the libm call: x - trunc(x) is exact.
+inline std::uint64_t RoundHalfAway(double x) {
+  const auto t = static_cast<std::uint64_t>(x);
+  return t + (x - static_cast<double>(t) >= 0.5 ? 1 : 0);
+}
+// Writes u (> 0) in decimal at p; returns the end.
+inline char* WriteUnsigned(char* p, std::uint64_t u) {
+  if (u < 10) {
+    *p = static_cast<char>('0' + u);
+    return p + 1;
+  }
+  int nd = 1;
+  for (std::uint64_t t = u; t >= 10; t /= 10) ++nd;
+  for (int k = nd - 1; k >= 0; --k) {
+    p[k] = static_cast<char>('0' + u % 10);
+    u /= 10;
+  }
+  return p + nd;
+}
+// The fast path of WriteJsonNumber for |v| < 1e12.
+template <int D>
+inline char* WriteFixed(char* p, double v) {
+  constexpr std::uint64_t kScale = kPow10[D];
+  const std::uint64_t u = RoundHalfAway(std::fabs(v) * static_cast<double>(kScale));
+  if (u == 0) {  // also "-0"
+    *p = '0';
+    return p + 1;
+  }
+  if (v < 0) *p++ = '-';
+  p = WriteUnsigned(p, u / kScale);
+  if constexpr (D == 0) {
+    return p;
+  } else {
+    std::uint64_t frac = u % kScale;
+    if (frac == 0) return p;
+    *p = '.';
+    int k = D;  // digits D..1 of the fraction, from the last, two at a time
+    for (; k >= 2; k -= 2) {
+      std::memcpy(p + k - 1, kDigitPairs + 2 * (frac % 100), 2);
+      frac /= 100;
+    }
+    if (k == 1) p[1] = static_cast<char>('0' + frac);
+    p += D;
+    while (*p == '0') --p;  // trailing zeros; frac != 0 stops this before the '.'
+    return p + 1;
+  }
+}
+}  // namespace json_detail
+
 // Writes a number with up to `decimals` fractional digits (trailing zeros trimmed), NaN and
 // infinity as null. Values below 1e12 with at most 6 decimals (scores, probabilities, rates:
-// the hot cases) take an integer fast path; the rest go through std::to_chars (shortest
-// round-trip form where the fixed form would not fit).
+// the hot cases) take an integer fast path (|v| * 10^decimals rounded half away from zero,
+// written forwards); the rest go through std::to_chars (shortest round-trip form where the
+// fixed form would not fit).
 inline char* WriteJsonNumber(char* p, double v, int decimals = 4) {
   if (!(v == v) || v > 1e300 || v < -1e300) {  // NaN/inf are not JSON
     std::memcpy(p, "null", 4);
     return p + 4;
   }
-  if (decimals >= 0 && decimals <= 6 && v < 1e12 && v > -1e12) {
-    static constexpr double kScale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
-    auto scaled = static_cast<std::uint64_t>(std::llround(std::fabs(v) * kScale[decimals]));
-    if (scaled == 0) {  // also "-0"
-      *p = '0';
-      return p + 1;
+  if (v < 1e12 && v > -1e12) {
+    if (decimals == 4) [[likely]]
+      return json_detail::WriteFixed<4>(p, v);
+    switch (decimals) {  // each case with a constant scale: no division instructions
+      case 0: return json_detail::WriteFixed<0>(p, v);
+      case 1: return json_detail::WriteFixed<1>(p, v);
+      case 2: return json_detail::WriteFixed<2>(p, v);
+      case 3: return json_detail::WriteFixed<3>(p, v);
+      case 4: return json_detail::WriteFixed<4>(p, v);
+      case 5: return json_detail::WriteFixed<5>(p, v);
+      case 6: return json_detail::WriteFixed<6>(p, v);
+      default: break;
     }
-    char buf[32];
-    char* const end = buf + sizeof buf;
-    char* b = end;
-    int nd = decimals;
-    while (nd > 0 && scaled % 10 == 0) {  // trailing zeros of the fraction
-      scaled /= 10;
-      --nd;
-    }
-    if (nd > 0) {
-      for (int k = 0; k < nd; ++k) {
-        *--b = static_cast<char>('0' + scaled % 10);
-        scaled /= 10;
-      }
-      *--b = '.';
-    }
-    do {
-      *--b = static_cast<char>('0' + scaled % 10);
-      scaled /= 10;
-    } while (scaled != 0);
-    if (v < 0) *--b = '-';
-    const auto len = static_cast<std::size_t>(end - b);
-    std::memcpy(p, b, len);
-    return p + len;
   }
   auto r = std::to_chars(p, p + kJsonNumberMax, v, std::chars_format::fixed, decimals);
   if (r.ec != std::errc()) return std::to_chars(p, p + kJsonNumberMax, v).ptr;  // too long for fixed

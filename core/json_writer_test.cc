@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace sentio {
 namespace {
@@ -70,6 +71,40 @@ TEST(JsonWriter, Numbers) {
   out += ',';
   AppendJsonNumber(out, 0.0 / 0.0);
   EXPECT_EQ(out, "0.5,0.1235,1,0,null");
+}
+
+// The fast path's contract, written the slow obvious way: |v| * 10^d rounded half away
+// from zero by std::llround, then printed with trailing fraction zeros trimmed.
+std::string ReferenceFixed(double v, int d) {
+  const long long u = std::llround(std::fabs(v) * std::pow(10.0, d));
+  if (u == 0) return "0";
+  std::string digits = std::to_string(u);
+  if (static_cast<int>(digits.size()) <= d) digits.insert(0, static_cast<std::size_t>(d + 1) - digits.size(), '0');
+  std::string s = digits.substr(0, digits.size() - static_cast<std::size_t>(d));
+  std::string frac = digits.substr(digits.size() - static_cast<std::size_t>(d));
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  if (!frac.empty()) s += "." + frac;
+  return (v < 0 ? "-" : "") + s;
+}
+
+TEST(JsonWriter, NumberFastPathIsExactlyRoundHalfAwayFromZero) {
+  std::uint64_t rng = 7;
+  auto next = [&] { return rng = rng * 6364136223846793005ULL + 1442695040888963407ULL; };
+  std::vector<double> values = {0.5, 1.5, 2.5, 0.00005, 0.00015, 0.49999999999999994, 0.99995, 9.99995,
+                                0.12345, 123456.5, 999999999999.4, 1e-9, 7.0, 10.0, 100.0};
+  for (int i = 0; i < 50000; ++i) {
+    const double mag = std::pow(10.0, static_cast<double>(next() % 14) - 6);
+    double v = static_cast<double>(next() >> 11) / static_cast<double>(1ULL << 53) * mag;
+    if (i % 3 == 0) v = static_cast<float>(v);          // scores are floats
+    if (i % 5 == 0) v = std::round(v * 2e4) / 2e4;     // near-ties at 4 decimals
+    values.push_back(next() & 1 ? -v : v);
+  }
+  for (double v : values) {
+    for (int d = 0; d <= 6; ++d) {
+      char buf[kJsonNumberMax];
+      ASSERT_EQ(std::string(buf, WriteJsonNumber(buf, v, d)), ReferenceFixed(v, d)) << v << " d=" << d;
+    }
+  }
 }
 
 TEST(JsonWriter, NumberFastPathAgreesWithToChars) {

@@ -94,25 +94,61 @@ constexpr Idiom kIdioms[] = {
     {{"hand", "to", "mouth"}, 3, -2},
 };
 
-// The first words of kIdioms, for a cheap reject before matching phrases.
-struct IdiomHeads {
-  std::string_view first[std::size(kIdioms)];
-  std::size_t n = 0;
-  constexpr IdiomHeads() {
-    for (const Idiom& id : kIdioms) {
-      bool seen = false;
-      for (std::size_t k = 0; k < n; ++k) seen |= first[k] == id.words[0];
-      if (!seen) first[n++] = id.words[0];
-    }
-  }
-  constexpr bool contains(std::string_view w) const {
-    for (std::size_t k = 0; k < n; ++k) {
-      if (first[k].size() == w.size() && first[k] == w) return true;
-    }
-    return false;
-  }
+// The words VADER's rules test by name, and the first words of kIdioms, classified once
+// per word so the rules compare small codes instead of strings.
+enum Special : std::uint8_t {
+  kSpNone, kSpKind, kSpOf, kSpSo, kSpThis, kSpNever, kSpLeast, kSpAt, kSpVery, kSpBut, kSpSort,
+  kSpJust, kSpEnough, kSpOtherIdiomHead,
 };
-constexpr IdiomHeads kIdiomHeads;
+struct SpecialWord {
+  std::string_view text;
+  Special code;
+};
+constexpr SpecialWord kSpecialWords[] = {
+    {"kind", kSpKind},   {"of", kSpOf},     {"so", kSpSo},     {"this", kSpThis},     {"never", kSpNever},
+    {"least", kSpLeast}, {"at", kSpAt},     {"very", kSpVery}, {"but", kSpBut},       {"sort", kSpSort},
+    {"just", kSpJust},   {"enough", kSpEnough},
+};
+struct WordClass {
+  Special code = kSpNone;
+  bool idiom_head = false;
+};
+// Open-addressing table of the special words by their token hash (Fnv1a64), built at compile
+// time; a hit is confirmed by comparing the text, so the class is exact.
+class SpecialTable {
+ public:
+  constexpr SpecialTable() {
+    for (const SpecialWord& w : kSpecialWords) Insert(w.text, w.code, false);
+    for (const Idiom& id : kIdioms) Insert(id.words[0], kSpOtherIdiomHead, true);
+  }
+  WordClass Classify(std::string_view w, std::uint64_t h) const {
+    for (std::size_t i = h & kMask;; i = (i + 1) & kMask) {
+      const Slot& s = slots_[i];
+      if (s.text.empty()) return {};
+      if (s.hash == h && s.text == w) return s.cls;
+    }
+  }
+
+ private:
+  static constexpr std::size_t kSlots = 64, kMask = kSlots - 1;
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::string_view text;
+    WordClass cls;
+  };
+  constexpr void Insert(std::string_view w, Special code, bool head) {
+    const std::uint64_t h = text::Fnv1a64(w);
+    std::size_t i = h & kMask;
+    while (!slots_[i].text.empty() && slots_[i].text != w) i = (i + 1) & kMask;
+    Slot& s = slots_[i];
+    s.hash = h;
+    s.text = w;
+    if (code != kSpOtherIdiomHead || s.cls.code == kSpNone) s.cls.code = code;
+    s.cls.idiom_head = s.cls.idiom_head || head;
+  }
+  Slot slots_[kSlots] = {};
+};
+constexpr SpecialTable kSpecialTable;
 
 // One VADER "word" (JS words_and_emoticons entry).
 struct Word {
@@ -122,6 +158,8 @@ struct Word {
   bool negator;           // negated([word])
   double booster;         // BOOSTER_DICT value (0 if none)
   std::uint32_t token;    // index into TokenizedText::tokens
+  Special special;        // which rule word it is (kSpNone for most)
+  bool idiom_head;        // starts some idiom of kIdioms
 };
 
 struct ScoreScratch {
@@ -257,13 +295,18 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
       continue;
     }
     Word& w = words[nw];
-    w = Word{txt, nullptr, (t.flags & text::kAllCaps) != 0, false, 0.0, static_cast<std::uint32_t>(i)};
+    w = Word{txt, nullptr, (t.flags & text::kAllCaps) != 0, false, 0.0, static_cast<std::uint32_t>(i), kSpNone, false};
     switch (t.type) {
       case TokenType::kWord:
         if (t.source_length <= 1 && txt.size() <= 1) continue;  // JS drops 1-char tokens
         w.valence = im.Lookup(txt, t.hash, (t.flags & text::kElongated) != 0, buf);
         w.negator = (t.flags & text::kNegator) && txt != "no";  // "no" is not in VADER's NEGATE
         w.booster = im.Booster(txt, t.hash, (t.flags & text::kElongated) != 0);
+        {
+          const WordClass wc = kSpecialTable.Classify(txt, t.hash);
+          w.special = wc.code;
+          w.idiom_head = wc.idiom_head;
+        }
         break;
       case TokenType::kHashtag:
         w.valence = im.Lookup(txt.substr(1), (t.flags & text::kElongated) != 0, buf);
@@ -302,7 +345,7 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
   for (const Word& w : words) caps += w.upper;
   const bool cap_diff = caps > 0 && caps < words.size();
 
-  auto is = [&](std::size_t i, std::string_view v) { return words[i].text == v; };
+  auto is = [&](std::size_t i, Special v) { return words[i].special == v; };
   auto scalar_inc_dec = [&](const Word& w, double valence) {
     double scalar = w.booster;
     if (scalar != 0) {
@@ -320,7 +363,7 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
   auto idiom_at = [&](std::ptrdiff_t start, int n) -> const Idiom* {
     // Cheap reject first: nearly no word starts an idiom.
     if (start < 0 || static_cast<std::size_t>(start) >= words.size() ||
-        !kIdiomHeads.contains(words[static_cast<std::size_t>(start)].text))
+        !words[static_cast<std::size_t>(start)].idiom_head)
       return nullptr;
     for (const Idiom& id : kIdioms)
       if (id.n == n && match_phrase(start, id)) return &id;
@@ -328,9 +371,9 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
   };
   auto booster_bigram = [&](std::ptrdiff_t start) {
     if (start < 0 || start + 2 > static_cast<std::ptrdiff_t>(words.size())) return false;
-    const std::string_view a = words[static_cast<std::size_t>(start)].text;
-    const std::string_view b = words[static_cast<std::size_t>(start + 1)].text;
-    return (a == "kind" && b == "of") || (a == "sort" && b == "of") || (a == "just" && b == "enough");
+    const Special a = words[static_cast<std::size_t>(start)].special;
+    const Special b = words[static_cast<std::size_t>(start + 1)].special;
+    return ((a == kSpKind || a == kSpSort) && b == kSpOf) || (a == kSpJust && b == kSpEnough);
   };
 
   auto& sentiments = s.sentiments;
@@ -338,7 +381,7 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
   const std::size_t n = words.size();
   for (std::size_t i = 0; i < n; ++i) {
     // polarity_scores: "kind of" and booster words carry no valence themselves.
-    if ((i + 1 < n && is(i, "kind") && is(i + 1, "of")) || words[i].booster != 0) {
+    if ((i + 1 < n && is(i, kSpKind) && is(i + 1, kSpOf)) || words[i].booster != 0) {
       sentiments.push_back(0);
       continue;
     }
@@ -357,11 +400,11 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
           if (start_i == 0) {
             if (words[i - 1].negator) valence *= kNScalar;
           } else if (start_i == 1) {
-            if (is(i - 2, "never") && (is(i - 1, "so") || is(i - 1, "this"))) valence *= 1.5;
+            if (is(i - 2, kSpNever) && (is(i - 1, kSpSo) || is(i - 1, kSpThis))) valence *= 1.5;
             else if (words[i - 2].negator) valence *= kNScalar;
           } else {
-            if ((is(i - 3, "never") && (is(i - 2, "so") || is(i - 2, "this"))) || is(i - 1, "so") ||
-                is(i - 1, "this"))
+            if ((is(i - 3, kSpNever) && (is(i - 2, kSpSo) || is(i - 2, kSpThis))) || is(i - 1, kSpSo) ||
+                is(i - 1, kSpThis))
               valence *= 1.25;
             else if (words[i - 3].negator) valence *= kNScalar;
             // idioms_check
@@ -377,9 +420,9 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
         }
       }
       // least_check
-      const bool least_prev = i > 0 && is(i - 1, "least") && im.lex.Find("least") == nullptr;
+      const bool least_prev = i > 0 && is(i - 1, kSpLeast) && im.lex.Find("least") == nullptr;
       if (least_prev && i > 1) {
-        if (!is(i - 2, "at") && !is(i - 2, "very")) valence *= kNScalar;
+        if (!is(i - 2, kSpAt) && !is(i - 2, kSpVery)) valence *= kNScalar;
       } else if (least_prev) {
         valence *= kNScalar;
       }
@@ -389,7 +432,7 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
 
   // but_check
   for (std::size_t b = 0; b < n; ++b) {
-    if (is(b, "but")) {
+    if (is(b, kSpBut)) {
       for (std::size_t i = 0; i < n; ++i) {
         if (i < b) sentiments[i] *= 0.5;
         else if (i > b) sentiments[i] *= 1.5;
