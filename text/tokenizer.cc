@@ -11,6 +11,9 @@
 #include "text/tokenizer.h"
 
 #include <utf8proc.h>
+#if defined(__SSE4_1__)
+#include <smmintrin.h>
+#endif
 
 #include <algorithm>
 #include <array>
@@ -63,6 +66,28 @@ constexpr std::array<std::uint8_t, 256> MakePlainClasses() {
 }
 constexpr std::array<std::uint8_t, 256> kPlainCls = MakePlainClasses();
 
+// Classes of 16 ASCII bytes (all < 0x80) at once: the vector form of kAsciiCls.
+[[gnu::always_inline]] inline void Classify16(const unsigned char* in, std::uint8_t* out) {
+#if defined(__SSE4_1__)
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
+  auto in_range = [&](char lo, char span) {  // lo <= v <= lo + span (unsigned)
+    const __m128i t = _mm_sub_epi8(v, _mm_set1_epi8(lo));
+    return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span)), t);
+  };
+  __m128i r = _mm_set1_epi8(kClsPunct);
+  r = _mm_blendv_epi8(r, _mm_set1_epi8(kClsUpper), in_range('A', 25));
+  r = _mm_blendv_epi8(r, _mm_set1_epi8(kClsLower), in_range('a', 25));
+  r = _mm_blendv_epi8(r, _mm_set1_epi8(kClsDigit), in_range('0', 9));
+  r = _mm_blendv_epi8(r, _mm_set1_epi8(kClsUnderscore), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+  const __m128i space = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x20)), v),
+                                     _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+  static_assert(kClsSpace == 0);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_andnot_si128(space, r));
+#else
+  for (int k = 0; k < 16; ++k) out[k] = kAsciiCls[in[k]];
+#endif
+}
+
 enum : unsigned { kCaseUpper = 1, kCaseLower = 2, kCaseAlpha = 4 };
 constexpr std::array<std::uint8_t, 128> MakeAsciiCase() {
   std::array<std::uint8_t, 128> t{};
@@ -79,6 +104,23 @@ constexpr std::array<char, 128> MakeAsciiFold(bool lower) {
 }
 constexpr std::array<char, 128> kAsciiLower = MakeAsciiFold(true);
 constexpr std::array<char, 128> kAsciiSame = MakeAsciiFold(false);
+
+// One lookup per ASCII character for the word scanner: the folded character (low byte), the
+// kCase* bits (<< 8) and whether it continues a word (kTabWord).
+constexpr std::uint16_t kTabWord = 1u << 11;
+constexpr std::array<std::uint16_t, 128> MakeWordTable(bool lower) {
+  std::array<std::uint16_t, 128> t{};
+  const auto fold = MakeAsciiFold(lower);
+  const auto cls = MakeAsciiClasses();
+  for (std::size_t c = 0; c < 128; ++c) {
+    const std::uint8_t k = cls[c];
+    const bool word = k == kClsUpper || k == kClsLower || k == kClsDigit || k == kClsUnderscore;
+    t[c] = static_cast<std::uint16_t>(static_cast<unsigned char>(fold[c]) | (kAsciiCase[c] << 8) | (word ? kTabWord : 0));
+  }
+  return t;
+}
+constexpr std::array<std::uint16_t, 128> kWordTabLower = MakeWordTable(true);
+constexpr std::array<std::uint16_t, 128> kWordTabSame = MakeWordTable(false);
 
 constexpr std::uint32_t kWordContMask = (1u << kClsUpper) | (1u << kClsLower) | (1u << kClsLetter) |
                                         (1u << kClsDigit) | (1u << kClsMark) | (1u << kClsUnderscore);
@@ -603,8 +645,8 @@ class Scanner {
     {
       char* const start = buf_ + pos_;
       char* w = start;
-      const char* fold = o_.lowercase ? kAsciiLower.data() : kAsciiSame.data();
-      unsigned seen = 0;
+      const std::uint16_t* tab = o_.lowercase ? kWordTabLower.data() : kWordTabSame.data();
+      unsigned seen = 0;  // kCase* bits << 8
       char prev = 0;
       int rep = 0;
       std::uint16_t flags = 0;
@@ -614,24 +656,26 @@ class Scanner {
       const std::uint8_t* const cls = cls_;
       for (;;) {
         const char32_t cp = cps[i];
-        const std::uint8_t c = cls[i];
-        if (IsWordCont(c)) {
-          if (cp >= 0x80) goto general;
-          const unsigned bits = kAsciiCase[cp];
-          seen |= bits;
-          const char lc = fold[cp];
-          ++i;
-          if (lc == prev && (bits & kCaseAlpha)) [[unlikely]] {
-            if (++rep >= 2) {
-              flags |= kElongated;
-              continue;
+        if (cp < 0x80) [[likely]] {
+          const unsigned e = tab[cp];  // for ASCII, kTabWord == IsWordCont(cls[i])
+          if (e & kTabWord) {
+            seen |= e;
+            const char lc = static_cast<char>(e);
+            ++i;
+            if (lc == prev && (e & (kCaseAlpha << 8))) [[unlikely]] {
+              if (++rep >= 2) {
+                flags |= kElongated;
+                continue;
+              }
+            } else {
+              rep = 0;
             }
-          } else {
-            rep = 0;
+            prev = lc;
+            *w++ = lc;
+            continue;
           }
-          prev = lc;
-          *w++ = lc;
-          continue;
+        } else if (IsWordCont(cls[i])) {
+          goto general;
         }
         // cls_[m_] is a space sentinel, so i + 1 <= m_ here.
         if ((cp == '\'' || cp == '-') && i > k && IsWordCont(cls[i + 1]) && cls[i + 1] != kClsMark) {
@@ -643,6 +687,7 @@ class Scanner {
         }
         break;
       }
+      seen >>= 8;
       const std::size_t off = pos_;
       pos_ = static_cast<std::size_t>(w - buf_);
       if ((seen & kCaseUpper) && !(seen & kCaseLower) && i - k >= 2) flags |= kAllCaps;
@@ -841,6 +886,11 @@ class Scanner {
 
 }  // namespace
 
+namespace detail {
+std::uint8_t AsciiClassScalar(unsigned char c) noexcept { return kAsciiCls[c & 0x7F]; }
+void AsciiClasses16(const unsigned char* in, std::uint8_t* out) noexcept { Classify16(in, out); }
+}  // namespace detail
+
 bool IsNegatorWord(std::string_view word) noexcept { return EndsWithNt(word) || Negators().Contains(word); }
 
 Tokenizer::Tokenizer(TokenizerOptions opts) : opts_(opts) {}
@@ -873,6 +923,31 @@ void Tokenizer::Tokenize(std::string_view input, TokenizedText& out) const {
       std::uint8_t* cls = d.cls + d.m;
       std::uint32_t* src = d.src + d.m;
       std::size_t j = i;
+#if defined(__SSE4_1__)
+      // 16 bytes at a time while they are all plain.
+      for (; j + 16 <= n; j += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + j));
+        const int not_plain = _mm_movemask_epi8(v) |  // >= 0x80
+                              _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('&'))) |
+                              _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+        if (not_plain) break;
+        auto* c32 = reinterpret_cast<__m128i*>(cps);
+        _mm_storeu_si128(c32, _mm_cvtepu8_epi32(v));
+        _mm_storeu_si128(c32 + 1, _mm_cvtepu8_epi32(_mm_srli_si128(v, 4)));
+        _mm_storeu_si128(c32 + 2, _mm_cvtepu8_epi32(_mm_srli_si128(v, 8)));
+        _mm_storeu_si128(c32 + 3, _mm_cvtepu8_epi32(_mm_srli_si128(v, 12)));
+        const __m128i base = _mm_add_epi32(_mm_set1_epi32(static_cast<int>(j)), _mm_setr_epi32(0, 1, 2, 3));
+        auto* s32 = reinterpret_cast<__m128i*>(src);
+        _mm_storeu_si128(s32, base);
+        _mm_storeu_si128(s32 + 1, _mm_add_epi32(base, _mm_set1_epi32(4)));
+        _mm_storeu_si128(s32 + 2, _mm_add_epi32(base, _mm_set1_epi32(8)));
+        _mm_storeu_si128(s32 + 3, _mm_add_epi32(base, _mm_set1_epi32(12)));
+        Classify16(bytes + j, cls);
+        cps += 16;
+        cls += 16;
+        src += 16;
+      }
+#endif
       for (; j < n; ++j) {
         const unsigned char b = bytes[j];
         const std::uint8_t k = kPlainCls[b];

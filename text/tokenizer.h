@@ -125,4 +125,11 @@ class Tokenizer {
 // True if `word` (a normalised, lowercased token text) is a negator in the sense of rule 9.
 bool IsNegatorWord(std::string_view word) noexcept;
 
+namespace detail {  // exposed for tests only
+// The scanner's character class of an ASCII byte, from its table, and of 16 ASCII bytes at
+// once, as the decoder's vector path computes it (SSE4.1 where built for it).
+std::uint8_t AsciiClassScalar(unsigned char c) noexcept;
+void AsciiClasses16(const unsigned char* in, std::uint8_t* out) noexcept;
+}  // namespace detail
+
 }  // namespace sentio::text

@@ -355,3 +355,46 @@ TEST(Tokenizer, BuffersAreReused) {
 
 }  // namespace
 }  // namespace sentio::text
+
+namespace sentio::text {
+namespace {
+TEST(TokenizerDecode, VectorClassesMatchTheTableForEveryAsciiByte) {
+  for (int start = 0; start < 128; start += 16) {
+    unsigned char in[16];
+    std::uint8_t out[16];
+    for (int k = 0; k < 16; ++k) in[k] = static_cast<unsigned char>(start + k);
+    detail::AsciiClasses16(in, out);
+    for (int k = 0; k < 16; ++k) EXPECT_EQ(out[k], detail::AsciiClassScalar(in[k])) << "byte " << start + k;
+  }
+}
+
+TEST(TokenizerDecode, LongPlainRunsTokenizeAsTheirPieces) {
+  // The decoder copies plain ASCII 16 bytes at a time; a run that crosses those blocks, and
+  // one broken by an entity or a non-ASCII letter at every offset, must tokenize the same
+  // as its words would one by one.
+  Tokenizer tok;
+  TokenizedText whole, piece;
+  const std::string words[] = {"Hello", "WORLD", "it's", "well-being", "soooo", "x_y", "42", "3.5", "!!!", "#Tag", "@user"};
+  for (std::size_t shift = 0; shift < 20; ++shift) {
+    std::string text(shift, ' ');
+    std::vector<std::string> expect;
+    for (int r = 0; r < 3; ++r) {
+      for (const std::string& w : words) {
+        text += w + (r == 1 ? " &amp; " : " ");
+        tok.Tokenize(w, piece);
+        for (const Token& t : piece.tokens) expect.emplace_back(piece.text(t));
+        if (r == 1) expect.emplace_back("&");
+      }
+    }
+    tok.Tokenize(text, whole);
+    std::vector<std::string> got;
+    for (const Token& t : whole.tokens) got.emplace_back(whole.text(t));
+    EXPECT_EQ(got, expect) << "shift " << shift;
+    for (const Token& t : whole.tokens) {
+      // source offsets index the original text
+      ASSERT_LE(t.source_offset + t.source_length, text.size());
+    }
+  }
+}
+}  // namespace
+}  // namespace sentio::text
