@@ -371,11 +371,14 @@ struct NegatorSet {
       slot[i] = h;
     }
   }
-  bool Contains(std::string_view w) const {
+  bool Contains(std::string_view w) const { return Contains(w, 0, false); }
+  // With `fnv` = Fnv1a64(w) already known.
+  bool Contains(std::string_view w, std::uint64_t fnv) const { return Contains(w, fnv, true); }
+  bool Contains(std::string_view w, std::uint64_t fnv, bool known) const {
     if (w.size() < 2 || w.size() > 15) return false;
     const unsigned char c0 = static_cast<unsigned char>(w[0]);
     if (c0 < 'a' || c0 > 'z' || !(len_mask[c0 - 'a'] & (1u << w.size()))) return false;
-    const std::uint64_t h = Fnv1a64(w) | 1;
+    const std::uint64_t h = (known ? fnv : Fnv1a64(w)) | 1;
     for (std::size_t i = h & (kSlots - 1);; i = (i + 1) & (kSlots - 1)) {
       if (slot[i] == 0) return false;
       if (slot[i] == h) return true;  // 64-bit hash over a fixed list: no collisions (tested)
@@ -408,7 +411,6 @@ class Scanner {
   void Finish() {
     out_.norm.resize(pos_);
     out_.tokens.resize(ntok_);
-    for (Token& t : out_.tokens) t.hash = Fnv1a64(out_.text(t));
   }
 
   void Run() {
@@ -647,6 +649,7 @@ class Scanner {
       char* w = start;
       const std::uint16_t* tab = o_.lowercase ? kWordTabLower.data() : kWordTabSame.data();
       unsigned seen = 0;  // kCase* bits << 8
+      std::uint64_t h = kFnvOffset64;  // Fnv1a64 of the word, as it is written
       char prev = 0;
       int rep = 0;
       std::uint16_t flags = 0;
@@ -672,6 +675,7 @@ class Scanner {
             }
             prev = lc;
             *w++ = lc;
+            h = (h ^ static_cast<unsigned char>(lc)) * kFnvPrime64;
             continue;
           }
         } else if (IsWordCont(cls[i])) {
@@ -680,6 +684,7 @@ class Scanner {
         // cls_[m_] is a space sentinel, so i + 1 <= m_ here.
         if ((cp == '\'' || cp == '-') && i > k && IsWordCont(cls[i + 1]) && cls[i + 1] != kClsMark) {
           *w++ = static_cast<char>(cp);
+          h = (h ^ static_cast<unsigned char>(cp)) * kFnvPrime64;
           prev = 0;
           rep = 0;
           ++i;
@@ -692,8 +697,8 @@ class Scanner {
       pos_ = static_cast<std::size_t>(w - buf_);
       if ((seen & kCaseUpper) && !(seen & kCaseLower) && i - k >= 2) flags |= kAllCaps;
       const std::string_view word(start, static_cast<std::size_t>(w - start));
-      if (EndsWithNt(word) || neg_.Contains(word)) flags |= kNegator;
-      Push(TokenType::kWord, off, k, i, flags);
+      if (EndsWithNt(word) || neg_.Contains(word, h)) flags |= kNegator;
+      Push(TokenType::kWord, off, k, i, flags, h);
       return i;
     }
   general:
@@ -826,6 +831,11 @@ class Scanner {
 
   [[gnu::always_inline]] Token& Push(TokenType type, std::size_t off, std::size_t k, std::size_t e,
                                      std::uint16_t flags) {
+    return Push(type, off, k, e, flags, Fnv1a64({buf_ + off, pos_ - off}));
+  }
+  // `hash` is Fnv1a64 of the token text norm[off, pos_), when the caller computed it on the way.
+  [[gnu::always_inline]] Token& Push(TokenType type, std::size_t off, std::size_t k, std::size_t e,
+                                     std::uint16_t flags, std::uint64_t hash) {
     if (ntok_ == tok_cap_) [[unlikely]]
       GrowTokens();
     Token& t = tok_[ntok_++];
@@ -836,6 +846,7 @@ class Scanner {
     t.source_offset = src_[k];
     t.source_length = src_[e] - src_[k];
     t.run = 1;
+    t.hash = hash;
     // Negation scope (rule 9) and caps counts, tracked as tokens are produced.
     const char* txt = buf_ + off;
     if (type == TokenType::kPunct) {

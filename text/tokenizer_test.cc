@@ -79,7 +79,8 @@ TEST(Tokenizer, TokenHashIsFnvOfTokenText) {
   Tokenizer tk;
   TokenizedText out;
   for (std::string in : {"I LOVE it soooo much!!! @bob #Happy http://x.y 3.5 :) \xF0\x9F\x98\x82",
-                         "Stra\xC3\x9F" "e &amp; don't... \\u2019", "x"}) {
+                         "Stra\xC3\x9F" "e &amp; don't... \\u2019", "x",
+                         "well-being O'NEIL LOOOOVE it's x_y 2nd caf\xC3\xA9 never-ending aaa-bbb"}) {
     tk.Tokenize(in, out);
     ASSERT_FALSE(out.tokens.empty());
     for (const Token& t : out.tokens) EXPECT_EQ(t.hash, Fnv1a64(out.text(t))) << out.text(t);
