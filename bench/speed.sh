@@ -19,8 +19,9 @@ print('\n'.join(' '.join(random.choice(w) for _ in range(random.randint(8,25))) 
 fi
 n=$(wc -l < "$work/big.txt")
 echo "texts: $n ($(du -h "$work/big.txt" | cut -f1))"
-run() {  # label threads
-  local best=0 rss=0
+run() {  # label threads   (sets $best)
+  best=0
+  local rss=0
   for rep in 1 2 3; do
     local t0 t1 s
     t0=$(date +%s.%N)
@@ -34,8 +35,19 @@ run() {  # label threads
   [[ $(wc -l < "$work/out.jsonl") -eq $n ]] || { echo "output line count mismatch"; exit 1; }
 }
 run "1 thread " 1
+before=$best
 run "$(nproc) threads" "$(nproc)"
 if [[ "${2:-}" != "--no-peers" && -x "$root/../shared/bench/peers.sh" ]]; then
   echo "--- peers (same machine, same file)"
-  bash "$root/../shared/bench/peers.sh" speed 2>&1 | grep -E "texts_per_second|texts:"
+  bash "$root/../shared/bench/peers.sh" speed 2>&1 | grep -E "texts_per_second|texts:" | tee "$work/peers_speed.txt"
+  # This VM's speed drifts within minutes: measure sentio again after the peers and quote
+  # ratios against the mean of the two sentio runs that bracket them.
+  run "1 thread, after the peers" 1
+  mean=$(( (before + best) / 2 ))
+  echo "--- ratios, 1 thread (sentio mean of before/after = $mean texts/s)"
+  while read -r line; do
+    name=${line%% texts_per_second=*}
+    tps=$(sed -n 's/.*texts_per_second=\([0-9]*\).*/\1/p' <<< "$line")
+    [[ -n "$tps" && "$tps" -gt 0 ]] && python3 -c "print(f'  vs $name ($tps texts/s): {$mean / $tps:.1f}x')"
+  done < <(grep texts_per_second "$work/peers_speed.txt")
 fi
