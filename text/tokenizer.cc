@@ -396,6 +396,29 @@ inline bool EndsWithNt(std::string_view w) {
 }
 
 
+// Rule 3's elongation cut over a word's characters: a letter repeated 3+ times is kept twice.
+struct RepeatCut {
+  char prev = 0;
+  int rep = 0;
+  // False if `c` is the third or later repeat of a letter (and then flags the token elongated).
+  [[gnu::always_inline]] bool Keep(char c, bool letter, std::uint16_t& flags) {
+    if (c == prev && letter) [[unlikely]] {
+      if (++rep >= 2) {
+        flags |= kElongated;
+        return false;
+      }
+    } else {
+      rep = 0;
+    }
+    prev = c;
+    return true;
+  }
+  void Reset() {
+    prev = 0;
+    rep = 0;
+  }
+};
+
 class Scanner {
  public:
   Scanner(const TokenizerOptions& o, Scratch& s, std::size_t m, TokenizedText& out)
@@ -650,8 +673,7 @@ class Scanner {
       const std::uint16_t* tab = o_.lowercase ? kWordTabLower.data() : kWordTabSame.data();
       unsigned seen = 0;  // kCase* bits << 8
       std::uint64_t h = kFnvOffset64;  // Fnv1a64 of the word, as it is written
-      char prev = 0;
-      int rep = 0;
+      RepeatCut cut;
       std::uint16_t flags = 0;
       std::size_t i = k;
       // Locals: stores through char* may alias members, which would force reloads.
@@ -665,15 +687,7 @@ class Scanner {
             seen |= e;
             const char lc = static_cast<char>(e);
             ++i;
-            if (lc == prev && (e & (kCaseAlpha << 8))) [[unlikely]] {
-              if (++rep >= 2) {
-                flags |= kElongated;
-                continue;
-              }
-            } else {
-              rep = 0;
-            }
-            prev = lc;
+            if (!cut.Keep(lc, (e & (kCaseAlpha << 8)) != 0, flags)) continue;
             *w++ = lc;
             h = (h ^ static_cast<unsigned char>(lc)) * kFnvPrime64;
             continue;
@@ -685,8 +699,7 @@ class Scanner {
         if ((cp == '\'' || cp == '-') && i > k && IsWordCont(cls[i + 1]) && cls[i + 1] != kClsMark) {
           *w++ = static_cast<char>(cp);
           h = (h ^ static_cast<unsigned char>(cp)) * kFnvPrime64;
-          prev = 0;
-          rep = 0;
+          cut.Reset();
           ++i;
           continue;
         }
@@ -731,8 +744,7 @@ class Scanner {
     {
       // Local cursor: writes through char* would otherwise force pos_ to be reloaded.
       char* w = buf_ + pos_;
-      char prev = 0;
-      int rep = 0;
+      RepeatCut cut;
       const bool lower = o_.lowercase;
       const char* fold = lower ? kAsciiLower.data() : kAsciiSame.data();
       unsigned seen = 0;
@@ -742,15 +754,7 @@ class Scanner {
         const unsigned bits = kAsciiCase[cp];
         seen |= bits;
         const char c = fold[cp];
-        if (c == prev && (bits & kCaseAlpha)) [[unlikely]] {
-          if (++rep >= 2) {
-            flags |= kElongated;
-            continue;
-          }
-        } else {
-          rep = 0;
-        }
-        prev = c;
+        if (!cut.Keep(c, (bits & kCaseAlpha) != 0, flags)) continue;
         *w++ = c;
       }
       has_upper = seen & kCaseUpper;
