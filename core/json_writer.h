@@ -30,28 +30,10 @@ void AppendJsonDouble(std::string& out, double d);
 
 namespace json_detail {
 inline constexpr std::uint64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
-inline constexpr char kDigitPairs[] =
-    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-    "8081828384858687888990919293949596979899";
 // std::llround for 0 <= x < 2^63, without the libm call: x - trunc(x) is exact.
 inline std::uint64_t RoundHalfAway(double x) {
   const auto t = static_cast<std::uint64_t>(x);
   return t + (x - static_cast<double>(t) >= 0.5 ? 1 : 0);
-}
-// Writes u (> 0) in decimal at p; returns the end.
-inline char* WriteUnsigned(char* p, std::uint64_t u) {
-  if (u < 10) {
-    *p = static_cast<char>('0' + u);
-    return p + 1;
-  }
-  int nd = 1;
-  for (std::uint64_t t = u; t >= 10; t /= 10) ++nd;
-  for (int k = nd - 1; k >= 0; --k) {
-    p[k] = static_cast<char>('0' + u % 10);
-    u /= 10;
-  }
-  return p + nd;
 }
 // The fast path of WriteJsonNumber for |v| < 1e12.
 template <int D>
@@ -63,19 +45,14 @@ inline char* WriteFixed(char* p, double v) {
     return p + 1;
   }
   if (v < 0) *p++ = '-';
-  p = WriteUnsigned(p, u / kScale);
+  p = std::to_chars(p, p + 24, u / kScale).ptr;
   if constexpr (D == 0) {
     return p;
   } else {
-    std::uint64_t frac = u % kScale;
+    const std::uint64_t frac = u % kScale;
     if (frac == 0) return p;
+    std::to_chars(p, p + D + 1, kScale + frac);  // "1" + the D digits, zero-padded
     *p = '.';
-    int k = D;  // digits D..1 of the fraction, from the last, two at a time
-    for (; k >= 2; k -= 2) {
-      std::memcpy(p + k - 1, kDigitPairs + 2 * (frac % 100), 2);
-      frac /= 100;
-    }
-    if (k == 1) p[1] = static_cast<char>('0' + frac);
     p += D;
     while (*p == '0') --p;  // trailing zeros; frac != 0 stops this before the '.'
     return p + 1;

@@ -371,14 +371,12 @@ struct NegatorSet {
       slot[i] = h;
     }
   }
-  bool Contains(std::string_view w) const { return Contains(w, 0, false); }
-  // With `fnv` = Fnv1a64(w) already known.
-  bool Contains(std::string_view w, std::uint64_t fnv) const { return Contains(w, fnv, true); }
-  bool Contains(std::string_view w, std::uint64_t fnv, bool known) const {
+  // `fnv` is Fnv1a64(w) (the token's hash).
+  bool Contains(std::string_view w, std::uint64_t fnv) const {
     if (w.size() < 2 || w.size() > 15) return false;
     const unsigned char c0 = static_cast<unsigned char>(w[0]);
     if (c0 < 'a' || c0 > 'z' || !(len_mask[c0 - 'a'] & (1u << w.size()))) return false;
-    const std::uint64_t h = (known ? fnv : Fnv1a64(w)) | 1;
+    const std::uint64_t h = fnv | 1;
     for (std::size_t i = h & (kSlots - 1);; i = (i + 1) & (kSlots - 1)) {
       if (slot[i] == 0) return false;
       if (slot[i] == h) return true;  // 64-bit hash over a fixed list: no collisions (tested)
@@ -773,7 +771,7 @@ class Scanner {
     if (has_upper && !has_lower && e - k >= 2 && type == TokenType::kWord) flags |= kAllCaps;
     if (type == TokenType::kWord) {
       const std::string_view w(buf_ + off, pos_ - off);
-      if (EndsWithNt(w) || neg_.Contains(w)) flags |= kNegator;
+      if (EndsWithNt(w) || neg_.Contains(w, Fnv1a64(w))) flags |= kNegator;
     }
     Push(type, off, k, e, flags);
   }
@@ -906,7 +904,7 @@ std::uint8_t AsciiClassScalar(unsigned char c) noexcept { return kAsciiCls[c & 0
 void AsciiClasses16(const unsigned char* in, std::uint8_t* out) noexcept { Classify16(in, out); }
 }  // namespace detail
 
-bool IsNegatorWord(std::string_view word) noexcept { return EndsWithNt(word) || Negators().Contains(word); }
+bool IsNegatorWord(std::string_view word) noexcept { return EndsWithNt(word) || Negators().Contains(word, Fnv1a64(word)); }
 
 Tokenizer::Tokenizer(TokenizerOptions opts) : opts_(opts) {}
 

@@ -98,7 +98,7 @@ constexpr Idiom kIdioms[] = {
 // per word so the rules compare small codes instead of strings.
 enum Special : std::uint8_t {
   kSpNone, kSpKind, kSpOf, kSpSo, kSpThis, kSpNever, kSpLeast, kSpAt, kSpVery, kSpBut, kSpSort,
-  kSpJust, kSpEnough, kSpOtherIdiomHead,
+  kSpJust, kSpEnough,
 };
 struct SpecialWord {
   std::string_view text;
@@ -119,7 +119,7 @@ class SpecialTable {
  public:
   constexpr SpecialTable() {
     for (const SpecialWord& w : kSpecialWords) Insert(w.text, w.code, false);
-    for (const Idiom& id : kIdioms) Insert(id.words[0], kSpOtherIdiomHead, true);
+    for (const Idiom& id : kIdioms) Insert(id.words[0], kSpNone, true);
   }
   WordClass Classify(std::string_view w, std::uint64_t h) const {
     for (std::size_t i = h & kMask;; i = (i + 1) & kMask) {
@@ -143,7 +143,7 @@ class SpecialTable {
     Slot& s = slots_[i];
     s.hash = h;
     s.text = w;
-    if (code != kSpOtherIdiomHead || s.cls.code == kSpNone) s.cls.code = code;
+    if (code != kSpNone) s.cls.code = code;
     s.cls.idiom_head = s.cls.idiom_head || head;
   }
   Slot slots_[kSlots] = {};
