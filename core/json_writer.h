@@ -2,6 +2,7 @@
 // a boost::json tree per record would dominate the cost. Output is compact, valid JSON.
 #pragma once
 
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -30,10 +31,11 @@ void AppendJsonDouble(std::string& out, double d);
 
 namespace json_detail {
 inline constexpr std::uint64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
-// std::llround for 0 <= x < 2^63, without the libm call: x - trunc(x) is exact.
+// std::llround for 0 <= x < 2^63, without the libm call: x - trunc(x) is exact. (Signed
+// conversions: one instruction each way, where unsigned ones need a range test.)
 inline std::uint64_t RoundHalfAway(double x) {
-  const auto t = static_cast<std::uint64_t>(x);
-  return t + (x - static_cast<double>(t) >= 0.5 ? 1 : 0);
+  const auto t = static_cast<std::int64_t>(x);
+  return static_cast<std::uint64_t>(t + (x - static_cast<double>(t) >= 0.5 ? 1 : 0));
 }
 // The fast path of WriteJsonNumber for |v| < 1e12.
 template <int D>
@@ -45,17 +47,39 @@ inline char* WriteFixed(char* p, double v) {
     return p + 1;
   }
   if (v < 0) *p++ = '-';
-  p = std::to_chars(p, p + 24, u / kScale).ptr;
+  const std::uint64_t whole = u / kScale;
+  if (whole < 10) {  // scores and probabilities: skip the general integer writer
+    *p++ = static_cast<char>('0' + whole);
+  } else {
+    p = std::to_chars(p, p + 24, whole).ptr;
+  }
   if constexpr (D == 0) {
     return p;
   } else {
-    const std::uint64_t frac = u % kScale;
+    auto frac = static_cast<std::uint32_t>(u % kScale);  // < 10^6
     if (frac == 0) return p;
-    std::to_chars(p, p + D + 1, kScale + frac);  // "1" + the D digits, zero-padded
-    *p = '.';
-    p += D;
-    while (*p == '0') --p;  // trailing zeros; frac != 0 stops this before the '.'
-    return p + 1;
+    *p++ = '.';
+    if constexpr (std::endian::native == std::endian::little) {
+      // The D digits, zero-padded, one per byte with the first lowest; constant divisors, so
+      // no division instructions. Trailing zero digits are the zero bytes on top (frac != 0).
+      std::uint64_t digits = 0;
+      for (int i = 0; i < D; ++i) {
+        digits = (digits << 8) | (frac % 10);
+        frac /= 10;
+      }
+      const int len = D - (std::countl_zero(digits) - (64 - 8 * D)) / 8;
+      digits += 0x3030303030303030ULL;  // '0' added to every byte
+      std::memcpy(p, &digits, 8);        // within kJsonNumberMax; bytes past len are scratch
+      return p + len;
+    } else {
+      for (int i = D - 1; i >= 0; --i) {
+        p[i] = static_cast<char>('0' + frac % 10);
+        frac /= 10;
+      }
+      p += D - 1;
+      while (*p == '0') --p;  // trailing zeros; frac != 0 stops this before the '.'
+      return p + 1;
+    }
   }
 }
 }  // namespace json_detail

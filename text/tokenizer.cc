@@ -1,13 +1,15 @@
 // Social-text tokenizer. See tokenizer.h for the normalisation rules.
 //
-// Two passes over a per-thread scratch buffer of code points:
+// Two passes:
 //  1. Decode: UTF-8 -> code points (invalid -> U+FFFD), entity and \u-escape decoding,
 //     quote/space/fullwidth folding, with a character class and source byte offset per
-//     code point.
+//     code point, into a per-thread scratch buffer (DecodedText).
+//     Input with nothing to decode (ASCII without '&' and '\\', most social text) skips
+//     this pass: the scanner reads its bytes in place (PlainText).
 //  2. Scan: typed tokens written straight into the caller's TokenizedText buffers (norm and
 //     tokens are sized up front and trimmed at the end; no per-token allocation), with
 //     negation scopes and the caps differential tracked as tokens are produced.
-// Plain ASCII runs take fast paths in both passes (table-driven copy; fused word scan+emit).
+// Plain ASCII runs take fast paths in both passes (vector copy; fused word scan+emit).
 #include "text/tokenizer.h"
 
 #include <utf8proc.h>
@@ -65,6 +67,22 @@ constexpr std::array<std::uint8_t, 256> MakePlainClasses() {
   return t;
 }
 constexpr std::array<std::uint8_t, 256> kPlainCls = MakePlainClasses();
+
+// Length of the prefix of b[0, n) that needs no decoding (ASCII other than '&' and '\\').
+std::size_t PlainPrefix(const unsigned char* b, std::size_t n) {
+  std::size_t j = 0;
+#if defined(__SSE4_1__)
+  for (; j + 16 <= n; j += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + j));
+    const int not_plain = _mm_movemask_epi8(v) |  // >= 0x80
+                          _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('&'))) |
+                          _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+    if (not_plain) return j + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(not_plain)));
+  }
+#endif
+  while (j < n && kPlainCls[b[j]] != kNotPlain) ++j;
+  return j;
+}
 
 // Classes of 16 ASCII bytes (all < 0x80) at once: the vector form of kAsciiCls.
 [[gnu::always_inline]] inline void Classify16(const unsigned char* in, std::uint8_t* out) {
@@ -174,6 +192,7 @@ std::uint8_t ClassifyNonAscii(char32_t c) {
 
 // Per-thread scratch: decoded code points, their classes and source offsets.
 struct Scratch {
+  std::vector<unsigned char> plain;  // a plain input, its sentinel and padding (PlainText)
   std::vector<char32_t> cps;
   std::vector<std::uint8_t> cls;
   std::vector<std::uint32_t> src;
@@ -417,10 +436,40 @@ struct RepeatCut {
   }
 };
 
+// What the scanner reads: for position k <= m (m: a space sentinel), the code point cps[k],
+// its class cls[k] and its byte offset in the input src[k].
+// DecodedText: the decoder's arrays (any input).
+struct DecodedText {
+  static constexpr bool kPlainAscii = false;
+  const char32_t* cps;
+  const std::uint8_t* cls;
+  const std::uint32_t* src;
+};
+// PlainText: input with nothing to decode (ASCII without '&' or '\\'), read in place from a
+// copy with the sentinel and 16 bytes of padding after it: position k is byte k.
+struct PlainText {
+  static constexpr bool kPlainAscii = true;
+  struct Cps {
+    const unsigned char* b;
+    char32_t operator[](std::size_t k) const { return b[k]; }
+  };
+  struct Cls {
+    const unsigned char* b;
+    std::uint8_t operator[](std::size_t k) const { return kAsciiCls[b[k]]; }
+  };
+  struct Src {
+    std::uint32_t operator[](std::size_t k) const { return static_cast<std::uint32_t>(k); }
+  };
+  Cps cps;
+  Cls cls;
+  Src src;
+};
+
+template <class Text>
 class Scanner {
  public:
-  Scanner(const TokenizerOptions& o, Scratch& s, std::size_t m, TokenizedText& out)
-      : o_(o), s_(s), cps_(s.cps.data()), cls_(s.cls.data()), src_(s.src.data()), m_(m), out_(out) {
+  Scanner(const TokenizerOptions& o, Scratch& s, const Text& text, std::size_t m, TokenizedText& out)
+      : o_(o), s_(s), cps_(text.cps), cls_(text.cls), src_(text.src), m_(m), out_(out) {
     out_.norm.resize(m + m / 2 + 64);
     buf_ = out_.norm.data();
     cap_ = out_.norm.size();
@@ -663,6 +712,11 @@ class Scanner {
         return e;
       }
     }
+#if defined(__SSE4_1__)
+    if constexpr (Text::kPlainAscii) {
+      if (const std::size_t e = ScanPlainWord(k)) return e;
+    }
+#endif
     // Fused scan + emit for ASCII words; falls back to the general path on non-ASCII.
     Reserve(m_ - k + 1);
     {
@@ -675,11 +729,11 @@ class Scanner {
       std::uint16_t flags = 0;
       std::size_t i = k;
       // Locals: stores through char* may alias members, which would force reloads.
-      const char32_t* const cps = cps_;
-      const std::uint8_t* const cls = cls_;
+      const auto cps = cps_;
+      const auto cls = cls_;
       for (;;) {
         const char32_t cp = cps[i];
-        if (cp < 0x80) [[likely]] {
+        if (Text::kPlainAscii || cp < 0x80) [[likely]] {
           const unsigned e = tab[cp];  // for ASCII, kTabWord == IsWordCont(cls[i])
           if (e & kTabWord) {
             seen |= e;
@@ -703,13 +757,7 @@ class Scanner {
         }
         break;
       }
-      seen >>= 8;
-      const std::size_t off = pos_;
-      pos_ = static_cast<std::size_t>(w - buf_);
-      if ((seen & kCaseUpper) && !(seen & kCaseLower) && i - k >= 2) flags |= kAllCaps;
-      const std::string_view word(start, static_cast<std::size_t>(w - start));
-      if (EndsWithNt(word) || neg_.Contains(word, h)) flags |= kNegator;
-      Push(TokenType::kWord, off, k, i, flags, h);
+      PushAsciiWord(k, i, w, seen >> 8, flags, h);
       return i;
     }
   general:
@@ -729,6 +777,73 @@ class Scanner {
     EmitWordLike(TokenType::kWord, k, e);
     return e;
   }
+
+  // Ends an ASCII word [k, e) whose text was written at norm[pos_, w) with hash h; `seen`
+  // holds the kCase* bits of its characters.
+  [[gnu::always_inline]] void PushAsciiWord(std::size_t k, std::size_t e, const char* w, unsigned seen,
+                                            std::uint16_t flags, std::uint64_t h) {
+    const std::size_t off = pos_;
+    const std::string_view word(buf_ + off, static_cast<std::size_t>(w - (buf_ + off)));
+    pos_ += word.size();
+    if ((seen & kCaseUpper) && !(seen & kCaseLower) && e - k >= 2) flags |= kAllCaps;
+    if (EndsWithNt(word) || neg_.Contains(word, h)) flags |= kNegator;
+    Push(TokenType::kWord, off, k, e, flags, h);
+  }
+
+#if defined(__SSE4_1__)
+  // A word of PlainText at k (a letter, digit or '_'): each run of word characters between
+  // internal apostrophes/hyphens is classified, case-folded and copied 16 bytes at a time;
+  // only the hash is a loop over bytes. Returns the word's end, or 0 (nothing written) for
+  // the scalar loop to do it: a run of 16+ characters, or an elongation to cut.
+  std::size_t ScanPlainWord(std::size_t k) {
+    Reserve(m_ - k + 17);  // 16-byte stores
+    const unsigned char* const b = cps_.b;
+    char* const start = buf_ + pos_;
+    char* w = start;
+    unsigned upper = 0, lower = 0;
+    std::uint64_t h = kFnvOffset64;
+    std::size_t i = k;
+    const __m128i fold = _mm_set1_epi8(o_.lowercase ? 0x20 : 0);
+    auto in_range = [](__m128i v, char lo, char span) {  // lo <= v <= lo + span (unsigned)
+      const __m128i t = _mm_sub_epi8(v, _mm_set1_epi8(lo));
+      return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span)), t);
+    };
+    for (;;) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
+      const __m128i up = in_range(v, 'A', 25);
+      const __m128i low = in_range(v, 'a', 25);
+      const __m128i alpha = _mm_or_si128(up, low);
+      const __m128i word = _mm_or_si128(_mm_or_si128(alpha, in_range(v, '0', 9)),
+                                        _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+      const auto len = static_cast<unsigned>(__builtin_ctz(~static_cast<unsigned>(_mm_movemask_epi8(word))));
+      if (len >= 16) return 0;
+      const unsigned run = (1u << len) - 1;
+      const __m128i lc = _mm_add_epi8(v, _mm_and_si128(up, fold));
+      // Rule 3's cut applies where a letter equals the two characters before it.
+      const __m128i rep = _mm_and_si128(_mm_cmpeq_epi8(lc, _mm_slli_si128(lc, 1)),
+                                        _mm_cmpeq_epi8(lc, _mm_slli_si128(lc, 2)));
+      if (static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(rep, alpha))) & run & ~3u) return 0;
+      upper |= static_cast<unsigned>(_mm_movemask_epi8(up)) & run;
+      lower |= static_cast<unsigned>(_mm_movemask_epi8(low)) & run;
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(w), lc);
+      for (unsigned j = 0; j < len; ++j) h = (h ^ static_cast<unsigned char>(w[j])) * kFnvPrime64;
+      w += len;
+      i += len;
+      // An apostrophe or hyphen joins the next run when a word character follows it (the
+      // sentinel at m_ is a space, so b[i + 1] is in range).
+      const unsigned char c = b[i];
+      if ((c == '\'' || c == '-') && IsWordCont(kAsciiCls[b[i + 1]])) {
+        *w++ = static_cast<char>(c);
+        h = (h ^ c) * kFnvPrime64;
+        ++i;
+        continue;
+      }
+      break;
+    }
+    PushAsciiWord(k, i, w, (upper ? unsigned{kCaseUpper} : 0u) | (lower ? unsigned{kCaseLower} : 0u), 0, h);
+    return i;
+  }
+#endif
 
   // Word or hashtag [k, e): lowercase / NFKC, elongation, caps, negator.
   void EmitWordLike(TokenType type, std::size_t k, std::size_t e) {
@@ -880,9 +995,9 @@ class Scanner {
 
   const TokenizerOptions& o_;
   Scratch& s_;
-  const char32_t* cps_;
-  const std::uint8_t* cls_;
-  const std::uint32_t* src_;
+  decltype(Text::cps) cps_;
+  decltype(Text::cls) cls_;
+  decltype(Text::src) src_;
   std::size_t m_;
   TokenizedText& out_;
   const NegatorSet& neg_ = Negators();
@@ -915,6 +1030,19 @@ void Tokenizer::Tokenize(std::string_view input, TokenizedText& out) const {
   if (n == 0) return;
 
   Scratch& s = GetScratch();
+  const auto* bytes = reinterpret_cast<const unsigned char*>(input.data());
+  if (PlainPrefix(bytes, n) == n) {  // the common case: nothing to decode, scan the bytes
+    std::vector<unsigned char>& b = s.plain;
+    if (b.size() > (std::size_t{1} << 16) && n < b.size() / 16) b = {};  // after a huge input
+    if (b.size() < n + 17) b.resize(n + 17);
+    std::memcpy(b.data(), bytes, n);
+    b[n] = ' ';
+    Scanner<PlainText> scanner(opts_, s, PlainText{{b.data()}, {b.data()}, {}}, n, out);
+    scanner.Run();
+    scanner.Finish();
+    out.any_caps_differential = scanner.caps_differential();
+    return;
+  }
   if (s.cps.size() > (std::size_t{1} << 16) && n < s.cps.size() / 16) {
     // A huge input grew the per-thread scratch (~9 bytes per input byte): give it back.
     s.cps = {};
@@ -928,7 +1056,6 @@ void Tokenizer::Tokenize(std::string_view input, TokenizedText& out) const {
   }
   Decoder d{s.cps.data(), s.cls.data(), s.src.data()};
   std::size_t i = 0;
-  const auto* bytes = reinterpret_cast<const unsigned char*>(input.data());
   while (i < n) {
     // Fast path: a run of plain ASCII (no '&', no '\\') is copied with its classes.
     {
@@ -1000,10 +1127,9 @@ void Tokenizer::Tokenize(std::string_view input, TokenizedText& out) const {
   s.cls[m] = kClsSpace;
   s.cps[m] = U' ';
 
-  Scanner scanner(opts_, s, m, out);
+  Scanner<DecodedText> scanner(opts_, s, DecodedText{s.cps.data(), s.cls.data(), s.src.data()}, m, out);
   scanner.Run();
   scanner.Finish();
-
   out.any_caps_differential = scanner.caps_differential();
 }
 

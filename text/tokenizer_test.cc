@@ -397,5 +397,51 @@ TEST(TokenizerDecode, LongPlainRunsTokenizeAsTheirPieces) {
     }
   }
 }
+
+TEST(TokenizerDecode, PlainInputScansLikeDecodedInput) {
+  // Input with nothing to decode is scanned in place (words 16 bytes at a time); appending
+  // " &" sends the same text through the decoder and the code-point scanner. Both must give
+  // the same tokens (types, texts, flags, hashes, offsets), plus the final "&".
+  const std::string_view pieces[] = {"a", "o", "O", "oo", "ooo", "Soooo", "GOOOD", "sOoO", "zz", "x", "b",
+                                     "'", "-", "_", "7", "42", "3.5", "!", "?", ".", ",", ":)", " ", "  ",
+                                     "not", "NOT", "don't", "but", "well-being", "it's", "#", "@u",
+                                     "http://x.y", "www.z", "abcdefghijklmno", "ABCDEFGHIJKLMNOPQR", "q"};
+  std::uint64_t rng = 88172645463325252ULL;
+  auto next = [&] {
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+  };
+  Tokenizer tok;
+  Tokenizer keep_case(TokenizerOptions{.lowercase = false});
+  TokenizedText plain, decoded;
+  for (int iter = 0; iter < 20000; ++iter) {
+    std::string text;
+    const std::size_t n = next() % 24;
+    for (std::size_t p = 0; p < n; ++p) {
+      text += pieces[next() % std::size(pieces)];
+      if (next() % 3 == 0) text += ' ';
+    }
+    for (const Tokenizer* t : {&tok, &keep_case}) {
+      t->Tokenize(text, plain);
+      t->Tokenize(text + " &", decoded);
+      ASSERT_EQ(decoded.tokens.size(), plain.tokens.size() + 1) << text;
+      EXPECT_EQ(plain.any_caps_differential, decoded.any_caps_differential) << text;
+      for (std::size_t k = 0; k < plain.tokens.size(); ++k) {
+        const Token& a = plain.tokens[k];
+        const Token& b = decoded.tokens[k];
+        ASSERT_EQ(plain.text(a), decoded.text(b)) << text;
+        EXPECT_EQ(a.type, b.type) << text;
+        EXPECT_EQ(a.flags, b.flags) << text << " token " << plain.text(a);
+        EXPECT_EQ(a.hash, b.hash) << text;
+        EXPECT_EQ(a.source_offset, b.source_offset) << text;
+        EXPECT_EQ(a.source_length, b.source_length) << text;
+        EXPECT_EQ(a.run, b.run) << text;
+      }
+      EXPECT_EQ(decoded.text(decoded.tokens.back()), "&");
+    }
+  }
+}
 }  // namespace
 }  // namespace sentio::text

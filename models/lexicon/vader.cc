@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstring>
 #include <string>
+#include <unordered_map>
 
 #include "models/lexicon/lexicon_data.h"
 #include "text/hashing.h"
@@ -19,10 +20,12 @@ constexpr double kBDecr = -0.293;
 constexpr double kCIncr = 0.733;
 constexpr double kNScalar = -0.74;
 
-// Flat open-addressing map string -> float over static (never freed) key storage.
+// Flat open-addressing map string -> V over static (never freed) key storage.
+template <typename V>
 class FlatMap {
  public:
-  void Build(const std::vector<std::pair<std::string_view, float>>& entries) {
+  // Later entries for a key already present replace its value.
+  void Build(const std::vector<std::pair<std::string_view, V>>& entries) {
     std::size_t cap = 16;
     while (cap < entries.size() * 2) cap <<= 1;
     slots_.assign(cap, Slot{});
@@ -36,9 +39,9 @@ class FlatMap {
     size_ = 0;
     for (const auto& s : slots_) size_ += s.used;
   }
-  const float* Find(std::string_view k) const { return Find(k, text::Fnv1a64(k)); }
+  const V* Find(std::string_view k) const { return Find(k, text::Fnv1a64(k)); }
   // `h` must be text::Fnv1a64(k) (a token's precomputed Token::hash).
-  const float* Find(std::string_view k, std::uint64_t h) const {
+  const V* Find(std::string_view k, std::uint64_t h) const {
     if (slots_.empty()) return nullptr;
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
@@ -55,7 +58,7 @@ class FlatMap {
   struct Slot {
     std::uint64_t hash = 0;
     std::string_view key;
-    float value = 0;
+    V value{};
     bool used = false;
   };
   std::vector<Slot> slots_;
@@ -94,61 +97,27 @@ constexpr Idiom kIdioms[] = {
     {{"hand", "to", "mouth"}, 3, -2},
 };
 
-// The words VADER's rules test by name, and the first words of kIdioms, classified once
-// per word so the rules compare small codes instead of strings.
+// The words VADER's rules test by name, so the rules compare small codes instead of strings.
 enum Special : std::uint8_t {
   kSpNone, kSpKind, kSpOf, kSpSo, kSpThis, kSpNever, kSpLeast, kSpAt, kSpVery, kSpBut, kSpSort,
   kSpJust, kSpEnough,
 };
-struct SpecialWord {
-  std::string_view text;
-  Special code;
-};
-constexpr SpecialWord kSpecialWords[] = {
+constexpr std::pair<std::string_view, Special> kSpecialWords[] = {
     {"kind", kSpKind},   {"of", kSpOf},     {"so", kSpSo},     {"this", kSpThis},     {"never", kSpNever},
     {"least", kSpLeast}, {"at", kSpAt},     {"very", kSpVery}, {"but", kSpBut},       {"sort", kSpSort},
     {"just", kSpJust},   {"enough", kSpEnough},
 };
-struct WordClass {
-  Special code = kSpNone;
-  bool idiom_head = false;
-};
-// Open-addressing table of the special words by their token hash (Fnv1a64), built at compile
-// time; a hit is confirmed by comparing the text, so the class is exact.
-class SpecialTable {
- public:
-  constexpr SpecialTable() {
-    for (const SpecialWord& w : kSpecialWords) Insert(w.text, w.code, false);
-    for (const Idiom& id : kIdioms) Insert(id.words[0], kSpNone, true);
-  }
-  WordClass Classify(std::string_view w, std::uint64_t h) const {
-    for (std::size_t i = h & kMask;; i = (i + 1) & kMask) {
-      const Slot& s = slots_[i];
-      if (s.text.empty()) return {};
-      if (s.hash == h && s.text == w) return s.cls;
-    }
-  }
 
- private:
-  static constexpr std::size_t kSlots = 64, kMask = kSlots - 1;
-  struct Slot {
-    std::uint64_t hash = 0;
-    std::string_view text;
-    WordClass cls;
-  };
-  constexpr void Insert(std::string_view w, Special code, bool head) {
-    const std::uint64_t h = text::Fnv1a64(w);
-    std::size_t i = h & kMask;
-    while (!slots_[i].text.empty() && slots_[i].text != w) i = (i + 1) & kMask;
-    Slot& s = slots_[i];
-    s.hash = h;
-    s.text = w;
-    if (code != kSpNone) s.cls.code = code;
-    s.cls.idiom_head = s.cls.idiom_head || head;
-  }
-  Slot slots_[kSlots] = {};
+// All that VADER's rules look up about one word, found with one probe of one table: its
+// lexicon valence, booster value, rule-word code and whether it starts an idiom.
+struct WordInfo {
+  float valence = 0;
+  bool in_lexicon = false;  // "in LEXICON" (valence is meaningful)
+  Special special = kSpNone;
+  bool idiom_head = false;  // starts some idiom of kIdioms
+  float booster = 0;        // BOOSTER_DICT value, 0 if none
 };
-constexpr SpecialTable kSpecialTable;
+inline const float* LexiconValence(const WordInfo* w) { return w && w->in_lexicon ? &w->valence : nullptr; }
 
 // One VADER "word" (JS words_and_emoticons entry).
 struct Word {
@@ -176,27 +145,26 @@ ScoreScratch& Scratch() {
 }  // namespace
 
 struct VaderLexicon::Impl {
-  FlatMap lex;
-  FlatMap emoji;
-  FlatMap boosters;
-  std::vector<std::pair<std::string_view, float>> booster_entries;
+  FlatMap<WordInfo> words;  // lexicon, boosters, rule words and idiom heads
+  FlatMap<float> emoji;
+  std::size_t lexicon_size = 0;
   text::Tokenizer tokenizer;
 
+  const float* LexFind(std::string_view t) const { return LexiconValence(words.Find(t)); }
   // Valence of a token text. Elongated words ("goood", "loove") are retried with letter
   // runs cut to 2 and then to 1 ("good", "love").
   const float* Lookup(std::string_view t, bool elongated, char* buf) const {
-    return Lookup(t, text::Fnv1a64(t), elongated, buf);
-  }
-  const float* Lookup(std::string_view t, std::uint64_t h, bool elongated, char* buf) const {
-    if (const float* v = lex.Find(t, h)) return v;
+    if (const float* v = LexFind(t)) return v;
     if (!elongated) return nullptr;
-    return RetryDeElongated(t, buf, [&](std::string_view x) { return lex.Find(x); });
+    return RetryDeElongated(t, buf, [&](std::string_view x) { return LexFind(x); });
   }
-  double Booster(std::string_view w, std::uint64_t h, bool elongated) const {
-    if (const float* v = boosters.Find(w, h)) return *v;
-    if (!elongated) return 0.0;
+  // Booster value of an elongated word that is not a booster as it is ("sooo" -> "so").
+  double DeElongatedBooster(std::string_view w) const {
     char buf[64];
-    const float* v = RetryDeElongated(w, buf, [&](std::string_view x) { return boosters.Find(x); });
+    const float* v = RetryDeElongated(w, buf, [&](std::string_view x) -> const float* {
+      const WordInfo* i = words.Find(x);
+      return i && i->booster != 0 ? &i->booster : nullptr;
+    });
     return v ? static_cast<double>(*v) : 0.0;
   }
   template <typename F>
@@ -228,25 +196,37 @@ VaderLexicon::~VaderLexicon() = default;
 
 Result<std::shared_ptr<const VaderLexicon>> VaderLexicon::LoadBuiltin() {
   auto impl = std::make_unique<Impl>();
-  std::vector<std::pair<std::string_view, float>> entries;
-  entries.reserve(lexicon_data::kVaderLexiconSize);
-  for (std::size_t i = 0; i < lexicon_data::kVaderLexiconSize; ++i)
-    entries.emplace_back(lexicon_data::kVaderLexicon[i].token, lexicon_data::kVaderLexicon[i].valence);
-  impl->lex.Build(entries);
-  entries.clear();
+  // One WordInfo per distinct word, merged from the four word lists.
+  std::vector<std::pair<std::string_view, WordInfo>> words;
+  std::unordered_map<std::string_view, std::size_t> index;
+  auto info = [&](std::string_view w) -> WordInfo& {
+    auto [it, added] = index.try_emplace(w, words.size());
+    if (added) words.emplace_back(w, WordInfo{});
+    return words[it->second].second;
+  };
+  for (std::size_t i = 0; i < lexicon_data::kVaderLexiconSize; ++i) {
+    WordInfo& w = info(lexicon_data::kVaderLexicon[i].token);
+    w.valence = lexicon_data::kVaderLexicon[i].valence;
+    w.in_lexicon = true;
+  }
+  std::size_t in_lexicon = 0;
+  for (const auto& [k, w] : words) in_lexicon += w.in_lexicon;
+  for (const auto& [k, v] : kBoosters) info(k).booster = static_cast<float>(v);
+  for (const auto& [k, code] : kSpecialWords) info(k).special = code;
+  for (const Idiom& id : kIdioms) info(id.words[0]).idiom_head = true;
+  impl->words.Build(words);
+  impl->lexicon_size = in_lexicon;
+  std::vector<std::pair<std::string_view, float>> emoji;
   for (std::size_t i = 0; i < lexicon_data::kEmojiTableSize; ++i)
-    entries.emplace_back(lexicon_data::kEmojiTable[i].token, lexicon_data::kEmojiTable[i].valence);
-  impl->emoji.Build(entries);
-  entries.clear();
-  for (const auto& [k, v] : kBoosters) entries.emplace_back(k, static_cast<float>(v));
-  impl->boosters.Build(entries);
-  if (impl->lex.size() < 7000 || impl->emoji.size() < 500)
-    return DataLoss("embedded VADER lexicon looks truncated (" + std::to_string(impl->lex.size()) +
+    emoji.emplace_back(lexicon_data::kEmojiTable[i].token, lexicon_data::kEmojiTable[i].valence);
+  impl->emoji.Build(emoji);
+  if (impl->lexicon_size < 7000 || impl->emoji.size() < 500)
+    return DataLoss("embedded VADER lexicon looks truncated (" + std::to_string(impl->lexicon_size) +
                     " words, " + std::to_string(impl->emoji.size()) + " emoji)");
   return std::shared_ptr<const VaderLexicon>(new VaderLexicon(std::move(impl)));
 }
 
-std::size_t VaderLexicon::lexicon_size() const { return impl_->lex.size(); }
+std::size_t VaderLexicon::lexicon_size() const { return impl_->lexicon_size; }
 std::size_t VaderLexicon::emoji_size() const { return impl_->emoji.size(); }
 
 float VaderLexicon::Valence(std::string_view token) const {
@@ -284,7 +264,7 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
   char buf[64];
   // The lexicon is larger than L1/L2: start every word's first probe before the lookups.
   for (const text::Token& t : tt.tokens) {
-    if (t.type == TokenType::kWord) im.lex.Prefetch(t.hash);
+    if (t.type == TokenType::kWord) im.words.Prefetch(t.hash);
   }
   for (std::size_t i = 0; i < tt.tokens.size(); ++i) {
     const text::Token& t = tt.tokens[i];
@@ -299,15 +279,21 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
     switch (t.type) {
       case TokenType::kWord:
         if (t.source_length <= 1 && txt.size() <= 1) continue;  // JS drops 1-char tokens
-        w.valence = im.Lookup(txt, t.hash, (t.flags & text::kElongated) != 0, buf);
+      {
+        const bool elongated = (t.flags & text::kElongated) != 0;
+        const WordInfo* wi = im.words.Find(txt, t.hash);
+        w.valence = LexiconValence(wi);
+        if (!w.valence && elongated)
+          w.valence = Impl::RetryDeElongated(txt, buf, [&](std::string_view x) { return im.LexFind(x); });
         w.negator = (t.flags & text::kNegator) && txt != "no";  // "no" is not in VADER's NEGATE
-        w.booster = im.Booster(txt, t.hash, (t.flags & text::kElongated) != 0);
-        {
-          const WordClass wc = kSpecialTable.Classify(txt, t.hash);
-          w.special = wc.code;
-          w.idiom_head = wc.idiom_head;
+        if (wi) {
+          w.booster = wi->booster;
+          w.special = wi->special;
+          w.idiom_head = wi->idiom_head;
         }
+        if (w.booster == 0 && elongated) w.booster = im.DeElongatedBooster(txt);
         break;
+      }
       case TokenType::kHashtag:
         w.valence = im.Lookup(txt.substr(1), (t.flags & text::kElongated) != 0, buf);
         break;
@@ -319,11 +305,11 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
           low |= ch >= 'a' && ch <= 'z';
         }
         w.upper = up && !low;
-        w.valence = im.lex.Find(txt);
+        w.valence = im.LexFind(txt);
         if (!w.valence) {
           std::size_t n = std::min<std::size_t>(txt.size(), sizeof(buf));
           for (std::size_t k = 0; k < n; ++k) buf[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(txt[k])));
-          w.valence = im.lex.Find({buf, n});
+          w.valence = im.LexFind({buf, n});
         }
         break;
       }
@@ -420,7 +406,7 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
         }
       }
       // least_check
-      const bool least_prev = i > 0 && is(i - 1, kSpLeast) && im.lex.Find("least") == nullptr;
+      const bool least_prev = i > 0 && is(i - 1, kSpLeast) && im.LexFind("least") == nullptr;
       if (least_prev && i > 1) {
         if (!is(i - 2, kSpAt) && !is(i - 2, kSpVery)) valence *= kNScalar;
       } else if (least_prev) {
