@@ -63,6 +63,7 @@ inline char* WriteFixed(char* p, double v) {
       // The D digits, zero-padded, one per byte with the first lowest; constant divisors, so
       // no division instructions. Trailing zero digits are the zero bytes on top (frac != 0).
       std::uint64_t digits = 0;
+#pragma GCC unroll 8
       for (int i = 0; i < D; ++i) {
         digits = (digits << 8) | (frac % 10);
         frac /= 10;
