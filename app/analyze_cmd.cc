@@ -97,11 +97,18 @@ class LabelJson {
     }
     if (top == n) return nullptr;
     p = Copy(p, heads_[top]);
+    char* const score = p;
     p = WriteJsonNumber(p, pr.score);
+    const auto score_len = static_cast<std::size_t>(p - score);
     p = Put(p, ",\"scores\":{");
     for (std::size_t k = 0; k < n; ++k) {
       p = Copy(p, keys_[k]);
-      p = WriteJsonNumber(p, pr.scores[k].second);
+      if (k == top && pr.scores[k].second == pr.score) {  // the top score, already written once
+        std::memcpy(p, score, score_len);
+        p += score_len;
+      } else {
+        p = WriteJsonNumber(p, pr.scores[k].second);
+      }
     }
     *p++ = '}';
     if (!pr.labels_over_threshold.empty()) {
