@@ -68,16 +68,27 @@ constexpr std::array<std::uint8_t, 256> MakePlainClasses() {
 }
 constexpr std::array<std::uint8_t, 256> kPlainCls = MakePlainClasses();
 
+#if defined(__SSE4_1__)
+// Bytes of v with lo <= byte <= lo + span (unsigned) set to 0xFF, the others to 0.
+inline __m128i InRange(__m128i v, char lo, char span) {
+  const __m128i t = _mm_sub_epi8(v, _mm_set1_epi8(lo));
+  return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span)), t);
+}
+
+// Bit k set where byte k of v needs decoding (>= 0x80, '&' or '\\').
+inline unsigned NotPlainMask(__m128i v) {
+  return static_cast<unsigned>(_mm_movemask_epi8(v) | _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('&'))) |
+                               _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+}
+#endif
+
 // Length of the prefix of b[0, n) that needs no decoding (ASCII other than '&' and '\\').
 std::size_t PlainPrefix(const unsigned char* b, std::size_t n) {
   std::size_t j = 0;
 #if defined(__SSE4_1__)
   for (; j + 16 <= n; j += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + j));
-    const int not_plain = _mm_movemask_epi8(v) |  // >= 0x80
-                          _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('&'))) |
-                          _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
-    if (not_plain) return j + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(not_plain)));
+    const unsigned not_plain = NotPlainMask(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + j)));
+    if (not_plain) return j + static_cast<std::size_t>(__builtin_ctz(not_plain));
   }
 #endif
   while (j < n && kPlainCls[b[j]] != kNotPlain) ++j;
@@ -88,14 +99,10 @@ std::size_t PlainPrefix(const unsigned char* b, std::size_t n) {
 [[gnu::always_inline]] inline void Classify16(const unsigned char* in, std::uint8_t* out) {
 #if defined(__SSE4_1__)
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
-  auto in_range = [&](char lo, char span) {  // lo <= v <= lo + span (unsigned)
-    const __m128i t = _mm_sub_epi8(v, _mm_set1_epi8(lo));
-    return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span)), t);
-  };
   __m128i r = _mm_set1_epi8(kClsPunct);
-  r = _mm_blendv_epi8(r, _mm_set1_epi8(kClsUpper), in_range('A', 25));
-  r = _mm_blendv_epi8(r, _mm_set1_epi8(kClsLower), in_range('a', 25));
-  r = _mm_blendv_epi8(r, _mm_set1_epi8(kClsDigit), in_range('0', 9));
+  r = _mm_blendv_epi8(r, _mm_set1_epi8(kClsUpper), InRange(v, 'A', 25));
+  r = _mm_blendv_epi8(r, _mm_set1_epi8(kClsLower), InRange(v, 'a', 25));
+  r = _mm_blendv_epi8(r, _mm_set1_epi8(kClsDigit), InRange(v, '0', 9));
   r = _mm_blendv_epi8(r, _mm_set1_epi8(kClsUnderscore), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
   const __m128i space = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x20)), v),
                                      _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
@@ -804,16 +811,12 @@ class Scanner {
     std::uint64_t h = kFnvOffset64;
     std::size_t i = k;
     const __m128i fold = _mm_set1_epi8(o_.lowercase ? 0x20 : 0);
-    auto in_range = [](__m128i v, char lo, char span) {  // lo <= v <= lo + span (unsigned)
-      const __m128i t = _mm_sub_epi8(v, _mm_set1_epi8(lo));
-      return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span)), t);
-    };
     for (;;) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
-      const __m128i up = in_range(v, 'A', 25);
-      const __m128i low = in_range(v, 'a', 25);
+      const __m128i up = InRange(v, 'A', 25);
+      const __m128i low = InRange(v, 'a', 25);
       const __m128i alpha = _mm_or_si128(up, low);
-      const __m128i word = _mm_or_si128(_mm_or_si128(alpha, in_range(v, '0', 9)),
+      const __m128i word = _mm_or_si128(_mm_or_si128(alpha, InRange(v, '0', 9)),
                                         _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
       const auto len = static_cast<unsigned>(__builtin_ctz(~static_cast<unsigned>(_mm_movemask_epi8(word))));
       if (len >= 16) return 0;
@@ -1012,6 +1015,14 @@ class Scanner {
   std::size_t caps_ = 0;       // kAllCaps tokens
 };
 
+template <class Text>
+void Scan(const TokenizerOptions& o, Scratch& s, const Text& text, std::size_t m, TokenizedText& out) {
+  Scanner<Text> scanner(o, s, text, m, out);
+  scanner.Run();
+  scanner.Finish();
+  out.any_caps_differential = scanner.caps_differential();
+}
+
 }  // namespace
 
 namespace detail {
@@ -1037,10 +1048,7 @@ void Tokenizer::Tokenize(std::string_view input, TokenizedText& out) const {
     if (b.size() < n + 17) b.resize(n + 17);
     std::memcpy(b.data(), bytes, n);
     b[n] = ' ';
-    Scanner<PlainText> scanner(opts_, s, PlainText{{b.data()}, {b.data()}, {}}, n, out);
-    scanner.Run();
-    scanner.Finish();
-    out.any_caps_differential = scanner.caps_differential();
+    Scan(opts_, s, PlainText{{b.data()}, {b.data()}, {}}, n, out);
     return;
   }
   if (s.cps.size() > (std::size_t{1} << 16) && n < s.cps.size() / 16) {
@@ -1067,10 +1075,7 @@ void Tokenizer::Tokenize(std::string_view input, TokenizedText& out) const {
       // 16 bytes at a time while they are all plain.
       for (; j + 16 <= n; j += 16) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + j));
-        const int not_plain = _mm_movemask_epi8(v) |  // >= 0x80
-                              _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('&'))) |
-                              _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
-        if (not_plain) break;
+        if (NotPlainMask(v)) break;
         auto* c32 = reinterpret_cast<__m128i*>(cps);
         _mm_storeu_si128(c32, _mm_cvtepu8_epi32(v));
         _mm_storeu_si128(c32 + 1, _mm_cvtepu8_epi32(_mm_srli_si128(v, 4)));
@@ -1127,10 +1132,7 @@ void Tokenizer::Tokenize(std::string_view input, TokenizedText& out) const {
   s.cls[m] = kClsSpace;
   s.cps[m] = U' ';
 
-  Scanner<DecodedText> scanner(opts_, s, DecodedText{s.cps.data(), s.cls.data(), s.src.data()}, m, out);
-  scanner.Run();
-  scanner.Finish();
-  out.any_caps_differential = scanner.caps_differential();
+  Scan(opts_, s, DecodedText{s.cps.data(), s.cls.data(), s.src.data()}, m, out);
 }
 
 }  // namespace sentio::text

@@ -34,6 +34,17 @@ std::vector<std::string> Texts(std::string_view in) {
 
 using V = std::vector<std::string>;
 
+// Deterministic pseudo-random numbers for the generated-input tests.
+struct XorShift {
+  std::uint64_t state;
+  std::uint64_t operator()() {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  }
+};
+
 TEST(Tokenizer, EmptyAndWhitespace) {
   EXPECT_TRUE(Toks("").empty());
   EXPECT_TRUE(Toks("   \t\n ").empty());
@@ -298,13 +309,7 @@ TEST(Tokenizer, FuzzInvariants) {
       "\xE2\x83\xA3", "\xCC\x81", "\xE4\xB8\xAD", "\xD8\xB4", "\xEF\xBC\xA7", "\xE2\x80\xA6", "\xC3",
       "\x80", "\xFF", "\xED\xA0\x80", "\xF3\xA0\x80\x81", "\xEF\xB7\xBA", "ooo", "n't", "not", "1,", "2.",
   };
-  std::uint64_t rng = 12345;
-  auto next = [&] {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-  };
+  XorShift next{12345};
   Tokenizer tk;
   TokenizedText out;
   for (int iter = 0; iter < 3000; ++iter) {
@@ -406,13 +411,7 @@ TEST(TokenizerDecode, PlainInputScansLikeDecodedInput) {
                                      "'", "-", "_", "7", "42", "3.5", "!", "?", ".", ",", ":)", " ", "  ",
                                      "not", "NOT", "don't", "but", "well-being", "it's", "#", "@u",
                                      "http://x.y", "www.z", "abcdefghijklmno", "ABCDEFGHIJKLMNOPQR", "q"};
-  std::uint64_t rng = 88172645463325252ULL;
-  auto next = [&] {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-  };
+  XorShift next{88172645463325252ULL};
   Tokenizer tok;
   Tokenizer keep_case(TokenizerOptions{.lowercase = false});
   TokenizedText plain, decoded;
