@@ -501,6 +501,13 @@ class Scanner {
       }
       std::size_t e;
       if (ch < 0x80 && kPlainWordStart[ch]) {  // common case: an ASCII word that is nothing special
+#if defined(__SSE4_1__)
+        if constexpr (Text::kPlainAscii) {
+          const std::size_t e = ScanPlainWord(k);
+          k = e ? e : ScanWordScalar(k);
+          continue;
+        }
+#endif
         k = ScanWord(k);
         continue;
       }
@@ -724,7 +731,12 @@ class Scanner {
       if (const std::size_t e = ScanPlainWord(k)) return e;
     }
 #endif
-    // Fused scan + emit for ASCII words; falls back to the general path on non-ASCII.
+    return ScanWordScalar(k);
+  }
+
+  // A word at k, one character at a time: the fused scan + emit for ASCII words, falling
+  // back to the general path (EmitWordLike) on non-ASCII.
+  std::size_t ScanWordScalar(std::size_t k) {
     Reserve(m_ - k + 1);
     {
       char* const start = buf_ + pos_;
@@ -802,7 +814,7 @@ class Scanner {
   // internal apostrophes/hyphens is classified, case-folded and copied 16 bytes at a time;
   // only the hash is a loop over bytes. Returns the word's end, or 0 (nothing written) for
   // the scalar loop to do it: a run of 16+ characters, or an elongation to cut.
-  std::size_t ScanPlainWord(std::size_t k) {
+  [[gnu::always_inline]] std::size_t ScanPlainWord(std::size_t k) {
     Reserve(m_ - k + 17);  // 16-byte stores
     const unsigned char* const b = cps_.b;
     char* const start = buf_ + pos_;
