@@ -3,6 +3,8 @@
 # that ../shared/bench/peers.sh uses (tweeteval validation texts x100), 1 thread and all
 # threads, with peak RSS; then the peers (fastText, VADER, sklearn) in the same run.
 #   bench/speed.sh [path/to/sentio] [--no-peers]
+# For issue 2's single-thread ratios prefer bench/ratios.sh: interleaved rounds and medians,
+# which this VM's drift needs (one bracketed run here can be off by 10 % either way).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 sentio=${1:-$root/build/bin/sentio}
