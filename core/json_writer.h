@@ -59,28 +59,19 @@ inline char* WriteFixed(char* p, double v) {
     auto frac = static_cast<std::uint32_t>(u % kScale);  // < 10^6
     if (frac == 0) return p;
     *p++ = '.';
-    if constexpr (std::endian::native == std::endian::little) {
-      // The D digits, zero-padded, one per byte with the first lowest; constant divisors, so
-      // no division instructions. Trailing zero digits are the zero bytes on top (frac != 0).
-      std::uint64_t digits = 0;
+    // The D digits, zero-padded, one per byte with the first lowest; constant divisors, so
+    // no division instructions. Trailing zero digits are the zero bytes on top (frac != 0).
+    std::uint64_t digits = 0;
 #pragma GCC unroll 8
-      for (int i = 0; i < D; ++i) {
-        digits = (digits << 8) | (frac % 10);
-        frac /= 10;
-      }
-      const int len = D - (std::countl_zero(digits) - (64 - 8 * D)) / 8;
-      digits += 0x3030303030303030ULL;  // '0' added to every byte
-      std::memcpy(p, &digits, 8);        // within kJsonNumberMax; bytes past len are scratch
-      return p + len;
-    } else {
-      for (int i = D - 1; i >= 0; --i) {
-        p[i] = static_cast<char>('0' + frac % 10);
-        frac /= 10;
-      }
-      p += D - 1;
-      while (*p == '0') --p;  // trailing zeros; frac != 0 stops this before the '.'
-      return p + 1;
+    for (int i = 0; i < D; ++i) {
+      digits = (digits << 8) | (frac % 10);
+      frac /= 10;
     }
+    const int len = D - (std::countl_zero(digits) - (64 - 8 * D)) / 8;
+    digits += 0x3030303030303030ULL;  // '0' added to every byte
+    if constexpr (std::endian::native == std::endian::big) digits = __builtin_bswap64(digits);
+    std::memcpy(p, &digits, 8);  // first digit first; within kJsonNumberMax, bytes past len are scratch
+    return p + len;
   }
 }
 }  // namespace json_detail
@@ -96,8 +87,6 @@ inline char* WriteJsonNumber(char* p, double v, int decimals = 4) {
     return p + 4;
   }
   if (v < 1e12 && v > -1e12) {
-    if (decimals == 4) [[likely]]
-      return json_detail::WriteFixed<4>(p, v);
     switch (decimals) {  // each case with a constant scale: no division instructions
       case 0: return json_detail::WriteFixed<0>(p, v);
       case 1: return json_detail::WriteFixed<1>(p, v);

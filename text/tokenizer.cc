@@ -501,14 +501,7 @@ class Scanner {
       }
       std::size_t e;
       if (ch < 0x80 && kPlainWordStart[ch]) {  // common case: an ASCII word that is nothing special
-#if defined(__SSE4_1__)
-        if constexpr (Text::kPlainAscii) {
-          const std::size_t e = ScanPlainWord(k);
-          k = e ? e : ScanWordScalar(k);
-          continue;
-        }
-#endif
-        k = ScanWord(k);
+        k = ScanNonNumberWord(k);  // a letter or '_' starts no number
         continue;
       }
       if (ch < 0x80) {
@@ -708,6 +701,7 @@ class Scanner {
     Push(TokenType::kPunct, off, k, e, flags).run = static_cast<std::uint32_t>(e - k);
   }
 
+  // A number ("42", "3.5", "1,000") or a word at k.
   std::size_t ScanWord(std::size_t k) {
     if (cls_[k] == kClsDigit) {
       std::size_t e = k;
@@ -726,6 +720,12 @@ class Scanner {
         return e;
       }
     }
+    return ScanNonNumberWord(k);
+  }
+
+  // A word at k that is not a number: on PlainText 16 bytes at a time where it can be,
+  // otherwise (and as the fallback) one character at a time.
+  [[gnu::always_inline]] std::size_t ScanNonNumberWord(std::size_t k) {
 #if defined(__SSE4_1__)
     if constexpr (Text::kPlainAscii) {
       if (const std::size_t e = ScanPlainWord(k)) return e;

@@ -154,7 +154,11 @@ struct VaderLexicon::Impl {
   // Valence of a token text. Elongated words ("goood", "loove") are retried with letter
   // runs cut to 2 and then to 1 ("good", "love").
   const float* Lookup(std::string_view t, bool elongated, char* buf) const {
-    if (const float* v = LexFind(t)) return v;
+    return Lookup(t, words.Find(t), elongated, buf);
+  }
+  // The same, given what words.Find(t) found for t.
+  const float* Lookup(std::string_view t, const WordInfo* found, bool elongated, char* buf) const {
+    if (const float* v = LexiconValence(found)) return v;
     if (!elongated) return nullptr;
     return RetryDeElongated(t, buf, [&](std::string_view x) { return LexFind(x); });
   }
@@ -277,14 +281,11 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
     Word& w = words[nw];
     w = Word{txt, nullptr, (t.flags & text::kAllCaps) != 0, false, 0.0, static_cast<std::uint32_t>(i), kSpNone, false};
     switch (t.type) {
-      case TokenType::kWord:
+      case TokenType::kWord: {
         if (t.source_length <= 1 && txt.size() <= 1) continue;  // JS drops 1-char tokens
-      {
         const bool elongated = (t.flags & text::kElongated) != 0;
         const WordInfo* wi = im.words.Find(txt, t.hash);
-        w.valence = LexiconValence(wi);
-        if (!w.valence && elongated)
-          w.valence = Impl::RetryDeElongated(txt, buf, [&](std::string_view x) { return im.LexFind(x); });
+        w.valence = im.Lookup(txt, wi, elongated, buf);
         w.negator = (t.flags & text::kNegator) && txt != "no";  // "no" is not in VADER's NEGATE
         if (wi) {
           w.booster = wi->booster;
