@@ -321,13 +321,23 @@ struct WordGramSums {
     return true;
   }
 
+  static std::size_t Slot(std::uint64_t h) { return (h ^ (h >> 29)) & (kMemoSlots - 1); }
+
+  // Starts loading the memo entries of the text's words (the table is larger than what L2
+  // keeps of it), so the lookups that follow overlap instead of waiting one after another.
+  void Prefetch(const text::TokenizedText& tok) const {
+    for (const text::Token& t : tok.tokens) {
+      if (t.type == text::TokenType::kWord) __builtin_prefetch(&slots[Slot(t.hash)]);
+    }
+  }
+
   static void Add(void* ctx, std::string_view w, std::uint64_t h) {
     auto& c = *static_cast<WordGramSums*>(ctx);
     if (w.size() > kMemoKey) {
       c.count += c.SumRows(w, c.acc);
       return;
     }
-    WordGramEntry& e = c.slots[(h ^ (h >> 29)) & (kMemoSlots - 1)];
+    WordGramEntry& e = c.slots[Slot(h)];
     if (!Holds(e, w)) [[unlikely]] {
       e.sum = I32x8{};
       const std::size_t n = c.SumRows(w, e.sum);
@@ -340,6 +350,19 @@ struct WordGramSums {
   }
 };
 
+// Starts loading what the text in slot `index` will read from this model: the weight rows of
+// the word feature ids an earlier model of the batch left there, and (memo != nullptr) the
+// memo entries of its words. Issued one text ahead, so they arrive before they are needed. A
+// slot left from an older batch only costs useless prefetches.
+void PrefetchSlot(std::size_t index, const FeatureConfig& word_cfg, RowPrefetch rows, const WordGramSums* memo) {
+  if (index >= t_slots.size()) return;
+  const TokenSlot& next = t_slots[index];
+  if (!next.valid || !next.have_ids || !(next.ids_cfg == word_cfg)) return;
+  const auto* base = static_cast<const char*>(rows.base);
+  for (const std::uint32_t id : next.ids) __builtin_prefetch(base + id * rows.stride);
+  if (memo) memo->Prefetch(next.tok);
+}
+
 }  // namespace
 
 const text::TokenizedText& LinearModel::Logits(std::string_view text, std::size_t slot_index, Scratch& s,
@@ -350,8 +373,10 @@ const text::TokenizedText& LinearModel::Logits(std::string_view text, std::size_
     slot = &t_slots[slot_index];
   }
   const text::TokenizedText* tok;
+  bool reused = false;  // tokenised by an earlier model of this batch
   if (slot && slot->valid && std::string_view(slot->text) == text) {
     tok = &slot->tok;
+    reused = true;
   } else if (slot) {
     tokenizer_.Tokenize(text, slot->tok);
     slot->text.assign(text);
@@ -409,10 +434,12 @@ const text::TokenizedText& LinearModel::Logits(std::string_view text, std::size_
   if (fast && slot && slot->have_ids && slot->ids_cfg == word_cfg) {
     ids = slot->ids.data();
     nf = slot->ids.size();
-    const auto* base = static_cast<const char*>(rows.base);
-    for (std::size_t i = 0; i < nf; ++i) __builtin_prefetch(base + ids[i] * rows.stride);
+    // A later model over the batch: this text's reads were started with the previous text's.
+    if (!reused || slot_index == 0) PrefetchSlot(slot_index, word_cfg, rows, memo ? &words : nullptr);
+    if (reused) PrefetchSlot(slot_index + 1, word_cfg, rows, memo ? &words : nullptr);
     if (memo) ForEachNgramWord(*tok, cfg, hook);
   } else {
+    if (memo) words.Prefetch(*tok);
     nf = ExtractFeatures(*tok, cfg, lexp, s.feats.data(), want_origin ? s.origin.data() : nullptr, rows, hook);
     if (fast && slot) {
       slot->ids.assign(s.feats.data(), s.feats.data() + nf);
