@@ -262,36 +262,45 @@ thread_local std::vector<TokenSlot> t_slots;
 // n-grams' quantised weight rows and how many n-grams it has. Integer sums are exact and
 // order-free, so a hit gives bit-identical logits to extracting the n-grams again, and it
 // replaces ~4 hashes and ~4 random loads from the multi-MB table per word with one probe of
-// a 512 KB table (social text is Zipfian: most words repeat). Direct-mapped, keyed by the
-// word's bytes; one table per model (by uid), the two most recently used kept per thread.
+// a 512 KB table (social text is Zipfian: most words repeat). Two-way set-associative (both
+// ways of a set share one cache line; a new word goes in front, the older one moves back),
+// keyed by the word's bytes; one table per model (by uid), the two most recently used kept
+// per thread. Entries are 32 bytes: the sums are stored as int16 lanes, and a word whose sums
+// or count do not fit is summed every time instead of stored (never for int8 rows of words
+// that fit the key).
 constexpr std::size_t kMemoDims = 8;   // models with more (padded) labels go unmemoised
-constexpr std::size_t kMemoKey = 24;   // longer words are summed but not stored
-constexpr std::size_t kMemoSlots = 1u << 13;
+constexpr std::size_t kMemoKey = 14;   // longer words are summed but not stored
+constexpr std::size_t kMemoSets = 1u << 13;
 using I32x8 = std::int32_t __attribute__((vector_size(32)));  // GCC/Clang vector extension
-struct alignas(64) WordGramEntry {
-  I32x8 sum;  // lanes >= the model's dims stay 0
+using I16x8 = std::int16_t __attribute__((vector_size(16)));
+struct alignas(32) WordGramEntry {
+  I16x8 sum;  // lanes >= the model's dims stay 0
   char key[kMemoKey];
   std::uint8_t len;  // 0: empty (memoised words have >= 2 bytes)
-  std::uint16_t count;
+  std::uint8_t count;
+};
+static_assert(sizeof(WordGramEntry) == 32);
+struct alignas(64) WordGramSet {
+  WordGramEntry way[2];  // way[0]: the more recently stored
 };
 struct WordGramMemo {
   std::uint64_t model = 0;
-  std::vector<WordGramEntry> slots;
+  std::vector<WordGramSet> sets;
 };
 thread_local std::array<WordGramMemo, 2> t_memos;
 
-WordGramEntry* MemoFor(std::uint64_t uid) {
-  if (t_memos[0].model == uid) return t_memos[0].slots.data();
+WordGramSet* MemoFor(std::uint64_t uid) {
+  if (t_memos[0].model == uid) return t_memos[0].sets.data();
   std::swap(t_memos[0], t_memos[1]);  // most recently used first
   if (t_memos[0].model != uid) {
     t_memos[0].model = uid;
-    t_memos[0].slots.assign(kMemoSlots, WordGramEntry{});
+    t_memos[0].sets.assign(kMemoSets, WordGramSet{});
   }
-  return t_memos[0].slots.data();
+  return t_memos[0].sets.data();
 }
 
 struct WordGramSums {
-  WordGramEntry* slots;
+  WordGramSet* sets;
   const FeatureConfig* cfg;
   const std::int8_t* q8;  // one of q8 / q16
   const std::int16_t* q16;
@@ -321,13 +330,13 @@ struct WordGramSums {
     return true;
   }
 
-  static std::size_t Slot(std::uint64_t h) { return (h ^ (h >> 29)) & (kMemoSlots - 1); }
+  static std::size_t Set(std::uint64_t h) { return (h ^ (h >> 29)) & (kMemoSets - 1); }
 
-  // Starts loading the memo entries of the text's words (the table is larger than what L2
+  // Starts loading the memo sets of the text's words (the table is larger than what L2
   // keeps of it), so the lookups that follow overlap instead of waiting one after another.
   void Prefetch(const text::TokenizedText& tok) const {
     for (const text::Token& t : tok.tokens) {
-      if (t.type == text::TokenType::kWord) __builtin_prefetch(&slots[Slot(t.hash)]);
+      if (t.type == text::TokenType::kWord) __builtin_prefetch(&sets[Set(t.hash)]);
     }
   }
 
@@ -337,16 +346,32 @@ struct WordGramSums {
       c.count += c.SumRows(w, c.acc);
       return;
     }
-    WordGramEntry& e = c.slots[Slot(h)];
-    if (!Holds(e, w)) [[unlikely]] {
-      e.sum = I32x8{};
-      const std::size_t n = c.SumRows(w, e.sum);
-      std::memcpy(e.key, w.data(), w.size());
-      e.len = static_cast<std::uint8_t>(w.size());
-      e.count = static_cast<std::uint16_t>(n);
+    WordGramSet& set = c.sets[Set(h)];
+    const WordGramEntry* e = &set.way[0];
+    if (!Holds(*e, w)) [[unlikely]] {
+      e = &set.way[1];
+      if (!Holds(*e, w)) {
+        I32x8 sum = {};
+        const std::size_t n = c.SumRows(w, sum);
+        c.acc += sum;
+        c.count += n;
+        // Stored only when the int16 lanes and the uint8 count hold it exactly.
+        const I32x8 hi = sum > 32767, lo = sum < -32768;
+        for (int d = 0; d < 8; ++d) {
+          if (hi[d] | lo[d]) return;
+        }
+        if (n > 255) return;
+        set.way[1] = set.way[0];
+        WordGramEntry& f = set.way[0];
+        f.sum = __builtin_convertvector(sum, I16x8);
+        std::memcpy(f.key, w.data(), w.size());
+        f.len = static_cast<std::uint8_t>(w.size());
+        f.count = static_cast<std::uint8_t>(n);
+        return;
+      }
     }
-    c.acc += e.sum;
-    c.count += e.count;
+    c.acc += __builtin_convertvector(e->sum, I32x8);
+    c.count += e->count;
   }
 };
 
@@ -416,7 +441,7 @@ const text::TokenizedText& LinearModel::Logits(std::string_view text, std::size_
   WordNgramHook hook;
   if (memo) {
     if (s.word_ids.size() < kMaxFeatures) s.word_ids.resize(kMaxFeatures);
-    words.slots = MemoFor(uid_);
+    words.sets = MemoFor(uid_);
     words.cfg = &cfg;
     words.q8 = weights_.dtype == DType::kInt8 ? weights_.q8.data() : nullptr;
     words.q16 = weights_.dtype == DType::kInt8 ? nullptr : weights_.q16.data();

@@ -124,7 +124,9 @@ TEST(LinearModel, FastPathGivesExactlyThePlainLogits) {
   std::string near_cap;
   for (int i = 0; i < 700; ++i) near_cap += (i % 3 ? "word" : "otherwords") + std::to_string(i % 50) + " ";
   std::vector<std::string> texts = {"good good good movie, good!", "abcdefghijklmnopqrstuvwx",
-                                    "abcdefghijklmnopqrstuvwxy abcdefghijklmnopqrstuvwxy", "caf\xc3\xa9 na\xc3\xafve \xf0\x9f\x98\x80",
+                                    "abcdefghijklmnopqrstuvwxy abcdefghijklmnopqrstuvwxy",
+                                    "abcdefghijklmn abcdefghijklmno abcdefghijklmn abcdefghijklmno",  // memo key 14 bytes
+ "caf\xc3\xa9 na\xc3\xafve \xf0\x9f\x98\x80",
                                     "#happy #happy days", "not good not good", near_cap, near_cap + near_cap + near_cap};
   for (auto t : kTexts) texts.emplace_back(t);
   for (int round = 0; round < 3; ++round) {
@@ -155,6 +157,29 @@ TEST(LinearModel, FastPathGivesExactlyThePlainLogits) {
           EXPECT_EQ(out[i].scores[c].second, p[c]) << views[i].substr(0, 40) << " round " << round;
         }
       }
+    }
+  }
+}
+
+// The memo holds two words per set and evicts the older one: with far more distinct words than
+// entries, words come back after their entry was replaced or moved to the second way.
+TEST(LinearModel, FastPathStaysExactWhenTheMemoEvicts) {
+  auto m = RandomModel(false, DType::kInt8, 4, 99);
+  std::vector<std::string> vocab;
+  unsigned x = 12345;
+  for (int i = 0; i < 40000; ++i) {
+    std::string w;
+    const int len = 2 + static_cast<int>((x = x * 1103515245u + 12345u) >> 16) % 12;
+    for (int k = 0; k < len; ++k) w += static_cast<char>('a' + ((x = x * 1103515245u + 12345u) >> 16) % 26);
+    vocab.push_back(w);
+  }
+  for (int round = 0; round < 2; ++round) {
+    for (int t = 0; t < 4000; ++t) {
+      std::string text;
+      for (int k = 0; k < 12; ++k) text += vocab[((x = x * 1103515245u + 12345u) >> 8) % vocab.size()] + " ";
+      std::vector<float> z(m->n_labels());
+      m->RawLogits(text, z.data());
+      ASSERT_EQ(z, ReferenceLogits(*m, text)) << text << " round " << round;
     }
   }
 }
