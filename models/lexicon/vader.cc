@@ -267,6 +267,12 @@ VaderScores VaderLexicon::ScoreText(std::string_view text) const {
 
 VaderScores VaderLexicon::Score(const text::TokenizedText& tokens) const { return ScoreExplained(tokens, nullptr); }
 
+void VaderLexicon::Prefetch(const text::TokenizedText& tokens) const {
+  for (const text::Token& t : tokens.tokens) {
+    if (t.type == text::TokenType::kWord) impl_->words.Prefetch(t.hash);
+  }
+}
+
 VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
                                          std::vector<std::pair<std::string, float>>* explain) const {
   using text::TokenType;
@@ -282,9 +288,7 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
   std::size_t ep = 0, qm = 0;
   char buf[64];
   // The lexicon is larger than L1/L2: start every word's first probe before the lookups.
-  for (const text::Token& t : tt.tokens) {
-    if (t.type == TokenType::kWord) im.words.Prefetch(t.hash);
-  }
+  Prefetch(tt);
   for (std::size_t i = 0; i < tt.tokens.size(); ++i) {
     const text::Token& t = tt.tokens[i];
     const std::string_view txt = tt.text(t);

@@ -112,18 +112,24 @@ std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig&
     if (any_emph) sink.Push(kEmph, kNoToken);
     if (any_neg) sink.Push(kNeg, kNoToken);
   }
-  if (cfg.lexicon_features && lex != nullptr) {
-    // Compound in 10 bins; pos and neg shares in 5 bins; joint sign of compound.
-    const int cb = Bin(lex->compound, -1.f, 1.f, 10);
-    const int pb = Bin(lex->pos, 0.f, 1.f, 5);
-    const int nb = Bin(lex->neg, 0.f, 1.f, 5);
-    static constexpr std::uint64_t kLexC = HashBytes("<lex_c>", kLexSeed);
-    static constexpr std::uint64_t kLexP = HashBytes("<lex_p>", kLexSeed);
-    static constexpr std::uint64_t kLexN = HashBytes("<lex_n>", kLexSeed);
-    sink.Push(HashCombine(kLexC, static_cast<std::uint64_t>(cb)), kNoToken);
-    sink.Push(HashCombine(kLexP, static_cast<std::uint64_t>(pb)), kNoToken);
-    sink.Push(HashCombine(kLexN, static_cast<std::uint64_t>(nb)), kNoToken);
-  }
+  if (lex != nullptr) return AddLexiconFeatures(cfg, *lex, out, origin, sink.n, prefetch);
+  return sink.n;
+}
+
+std::size_t AddLexiconFeatures(const FeatureConfig& cfg, const LexiconScores& lex, std::uint32_t* out,
+                               FeatureOrigin* origin, std::size_t n, RowPrefetch prefetch) {
+  if (!cfg.lexicon_features) return n;
+  Sink sink{out, origin, cfg.buckets == 0 ? 1u : cfg.buckets, prefetch, n};
+  // Compound in 10 bins; pos and neg shares in 5 bins; joint sign of compound.
+  const int cb = Bin(lex.compound, -1.f, 1.f, 10);
+  const int pb = Bin(lex.pos, 0.f, 1.f, 5);
+  const int nb = Bin(lex.neg, 0.f, 1.f, 5);
+  static constexpr std::uint64_t kLexC = HashBytes("<lex_c>", kLexSeed);
+  static constexpr std::uint64_t kLexP = HashBytes("<lex_p>", kLexSeed);
+  static constexpr std::uint64_t kLexN = HashBytes("<lex_n>", kLexSeed);
+  sink.Push(HashCombine(kLexC, static_cast<std::uint64_t>(cb)), kNoToken);
+  sink.Push(HashCombine(kLexP, static_cast<std::uint64_t>(pb)), kNoToken);
+  sink.Push(HashCombine(kLexN, static_cast<std::uint64_t>(nb)), kNoToken);
   return sink.n;
 }
 

@@ -81,6 +81,12 @@ std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig&
                             const LexiconScores* lex, std::uint32_t* out, FeatureOrigin* origin,
                             RowPrefetch prefetch = {}, WordNgramHook word_hook = {});
 
+// Appends the lexicon features of `lex` (when cfg.lexicon_features) after the n ids already in
+// `out` and returns the new count: what ExtractFeatures adds last when given `lex`. For callers
+// that extract the token features first and score the lexicon afterwards.
+std::size_t AddLexiconFeatures(const FeatureConfig& cfg, const LexiconScores& lex, std::uint32_t* out,
+                               FeatureOrigin* origin, std::size_t n, RowPrefetch prefetch = {});
+
 // Calls word_hook for exactly the words ExtractFeatures(.., word_hook) would pass to it, for
 // callers that already hold the other feature ids of the text (from another model with the
 // same word features).

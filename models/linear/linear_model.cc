@@ -263,7 +263,7 @@ thread_local std::vector<TokenSlot> t_slots;
 // order-free, so a hit gives bit-identical logits to extracting the n-grams again, and it
 // replaces ~4 hashes and ~4 random loads from the multi-MB table per word with one probe of
 // a 512 KB table (social text is Zipfian: most words repeat). Two-way set-associative (both
-// ways of a set share one cache line; a new word goes in front, the older one moves back),
+// ways of a set share one cache line; a new or found word goes in front, the other moves back),
 // keyed by the word's bytes; one table per model (by uid), the two most recently used kept
 // per thread. Entries are 32 bytes: the sums are stored as int16 lanes, and a word whose sums
 // or count do not fit is summed every time instead of stored (never for int8 rows of words
@@ -349,8 +349,9 @@ struct WordGramSums {
     WordGramSet& set = c.sets[Set(h)];
     const WordGramEntry* e = &set.way[0];
     if (!Holds(*e, w)) [[unlikely]] {
-      e = &set.way[1];
-      if (!Holds(*e, w)) {
+      if (Holds(set.way[1], w)) {  // moved to the front: frequent words stay in way 0
+        std::swap(set.way[0], set.way[1]);
+      } else {
         I32x8 sum = {};
         const std::size_t n = c.SumRows(w, sum);
         c.acc += sum;
@@ -413,20 +414,22 @@ const text::TokenizedText& LinearModel::Logits(std::string_view text, std::size_
     tokenizer_.Tokenize(text, s.tok);
     tok = &s.tok;
   }
+  // The lexicon scores feed only the last features: the lexicon's table loads start here and
+  // the scoring runs after the token features, by which time they have arrived.
   LexiconScores lex;
-  const LexiconScores* lexp = nullptr;
-  if (lexicon_) {
-    if (slot) {
-      if (!slot->have_lex) {
-        slot->lex = lexicon_->Score(*tok);
-        slot->have_lex = true;
-      }
-      lexp = &slot->lex;
-    } else {
+  if (lexicon_ && !(slot && slot->have_lex)) lexicon_->Prefetch(*tok);
+  auto lexicon_scores = [&]() -> const LexiconScores* {
+    if (!lexicon_) return nullptr;
+    if (!slot) {
       lex = lexicon_->Score(*tok);
-      lexp = &lex;
+      return &lex;
     }
-  }
+    if (!slot->have_lex) {
+      slot->lex = lexicon_->Score(*tok);
+      slot->have_lex = true;
+    }
+    return &slot->lex;
+  };
   if (s.feats.size() < kMaxFeatures) {
     s.feats.resize(kMaxFeatures);
     s.origin.resize(kMaxFeatures);
@@ -465,7 +468,9 @@ const text::TokenizedText& LinearModel::Logits(std::string_view text, std::size_
     if (memo) ForEachNgramWord(*tok, cfg, hook);
   } else {
     if (memo) words.Prefetch(*tok);
-    nf = ExtractFeatures(*tok, cfg, lexp, s.feats.data(), want_origin ? s.origin.data() : nullptr, rows, hook);
+    FeatureOrigin* origin = want_origin ? s.origin.data() : nullptr;
+    nf = ExtractFeatures(*tok, cfg, nullptr, s.feats.data(), origin, rows, hook);
+    if (const LexiconScores* l = lexicon_scores()) nf = AddLexiconFeatures(cfg, *l, s.feats.data(), origin, nf, rows);
     if (fast && slot) {
       slot->ids.assign(s.feats.data(), s.feats.data() + nf);
       slot->ids_cfg = word_cfg;
