@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cctype>
 #include <cstring>
+#include <span>
 #include <string>
 #include <unordered_map>
 
@@ -278,9 +279,10 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
   using text::TokenType;
   const Impl& im = *impl_;
   ScoreScratch& s = Scratch();
-  auto& words = s.words;
-  // Words are written in place (words[nw]) and the vector trimmed afterwards.
-  words.resize(tt.tokens.size());
+  // Words are written in place (all[nw]) into a buffer that only grows (resizing it down and
+  // up again would zero-fill it for every text); `words` views the nw written.
+  auto& all = s.words;
+  if (all.size() < tt.tokens.size()) all.resize(tt.tokens.size());
   std::size_t nw = 0;
 
   // SentiText.get_words_and_emoticons: tokens longer than one character, punctuation
@@ -299,7 +301,7 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
     }
     // Field by field: assigning a whole Word built on the stack is read back with wider loads
     // than the stores that built it (a store-forwarding stall per word).
-    Word& w = words[nw];
+    Word& w = all[nw];
     w.text = txt;
     w.valence = nullptr;
     w.upper = (t.flags & text::kAllCaps) != 0;
@@ -353,7 +355,7 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
     }
     ++nw;
   }
-  words.resize(nw);
+  const std::span<const Word> words(all.data(), nw);
 
   // allcap_differential over the VADER words.
   std::size_t caps = 0;
@@ -391,13 +393,13 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
     return ((a == kSpKind || a == kSpSort) && b == kSpOf) || (a == kSpJust && b == kSpEnough);
   };
 
-  auto& sentiments = s.sentiments;
-  sentiments.clear();
   const std::size_t n = words.size();
+  if (s.sentiments.size() < n) s.sentiments.resize(n);
+  const std::span<double> sentiments(s.sentiments.data(), n);
   for (std::size_t i = 0; i < n; ++i) {
     // polarity_scores: "kind of" and booster words carry no valence themselves.
     if ((i + 1 < n && is(i, kSpKind) && is(i + 1, kSpOf)) || words[i].booster != 0) {
-      sentiments.push_back(0);
+      sentiments[i] = 0;
       continue;
     }
     // sentiment_valence
@@ -442,7 +444,7 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
         valence *= kNScalar;
       }
     }
-    sentiments.push_back(valence);
+    sentiments[i] = valence;
   }
 
   // but_check
