@@ -281,7 +281,7 @@ struct alignas(32) WordGramEntry {
 };
 static_assert(sizeof(WordGramEntry) == 32);
 struct alignas(64) WordGramSet {
-  WordGramEntry way[2];  // way[0]: the more recently stored
+  WordGramEntry way[2];  // way[0]: the more recently stored or found
 };
 struct WordGramMemo {
   std::uint64_t model = 0;
