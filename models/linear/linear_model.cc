@@ -399,10 +399,8 @@ const text::TokenizedText& LinearModel::Logits(std::string_view text, std::size_
     slot = &t_slots[slot_index];
   }
   const text::TokenizedText* tok;
-  bool reused = false;  // tokenised by an earlier model of this batch
-  if (slot && slot->valid && std::string_view(slot->text) == text) {
+  if (slot && slot->valid && std::string_view(slot->text) == text) {  // an earlier model's
     tok = &slot->tok;
-    reused = true;
   } else if (slot) {
     tokenizer_.Tokenize(text, slot->tok);
     slot->text.assign(text);
@@ -462,9 +460,11 @@ const text::TokenizedText& LinearModel::Logits(std::string_view text, std::size_
   if (fast && slot && slot->have_ids && slot->ids_cfg == word_cfg) {
     ids = slot->ids.data();
     nf = slot->ids.size();
-    // A later model over the batch: this text's reads were started with the previous text's.
-    if (!reused || slot_index == 0) PrefetchSlot(slot_index, word_cfg, rows, memo ? &words : nullptr);
-    if (reused) PrefetchSlot(slot_index + 1, word_cfg, rows, memo ? &words : nullptr);
+    // Ids found in the slot: a later model over the batch (or the same text in the same slot
+    // as in the previous batch). This text's reads were started with the previous text's, and
+    // the next text's start now.
+    if (slot_index == 0) PrefetchSlot(slot_index, word_cfg, rows, memo ? &words : nullptr);
+    PrefetchSlot(slot_index + 1, word_cfg, rows, memo ? &words : nullptr);
     if (memo) ForEachNgramWord(*tok, cfg, hook);
   } else {
     if (memo) words.Prefetch(*tok);
