@@ -62,12 +62,6 @@ inline char* Put(char* p, std::string_view lit) {
   return p + lit.size();
 }
 
-// A probability as WriteJsonNumber(p, v) writes it, with the range and precision dispatch
-// decided by the caller's range test (what is left is WriteJsonNumber's 4-decimal fast path).
-inline char* WriteProbability(char* p, float v) {
-  return v >= 0.f && v <= 1.f ? json_detail::WriteFixed<4>(p, v) : WriteJsonNumber(p, v);
-}
-
 // One model's label strings as ready-made JSON, so the hot loop copies bytes instead of
 // escaping the same few labels for every record. Each fragment sits in a fixed-size slot
 // and is copied whole (two 16-byte moves); the record bounds leave kSlot bytes of slack.
@@ -104,7 +98,7 @@ class LabelJson {
     if (top == n) return nullptr;
     p = Copy(p, heads_[top]);
     char* const score = p;
-    p = WriteProbability(p, pr.score);
+    p = WriteJsonNumber<4>(p, pr.score);
     const auto score_len = static_cast<std::size_t>(p - score);
     p = Put(p, ",\"scores\":{");
     for (std::size_t k = 0; k < n; ++k) {
@@ -113,7 +107,7 @@ class LabelJson {
         std::memcpy(p, score, score_len);
         p += score_len;
       } else {
-        p = WriteProbability(p, pr.scores[k].second);
+        p = WriteJsonNumber<4>(p, pr.scores[k].second);
       }
     }
     *p++ = '}';

@@ -76,28 +76,10 @@ inline char* WriteFixed(char* p, double v) {
 }
 }  // namespace json_detail
 
-// Writes a number with up to `decimals` fractional digits (trailing zeros trimmed), NaN and
-// infinity as null. Values below 1e12 with at most 6 decimals (scores, probabilities, rates:
-// the hot cases) take an integer fast path (|v| * 10^decimals rounded half away from zero,
-// written forwards); the rest go through std::to_chars (shortest round-trip form where the
-// fixed form would not fit).
-inline char* WriteJsonNumber(char* p, double v, int decimals = 4) {
-  if (!(v == v) || v > 1e300 || v < -1e300) {  // NaN/inf are not JSON
-    std::memcpy(p, "null", 4);
-    return p + 4;
-  }
-  if (v < 1e12 && v > -1e12) {
-    switch (decimals) {  // each case with a constant scale: no division instructions
-      case 0: return json_detail::WriteFixed<0>(p, v);
-      case 1: return json_detail::WriteFixed<1>(p, v);
-      case 2: return json_detail::WriteFixed<2>(p, v);
-      case 3: return json_detail::WriteFixed<3>(p, v);
-      case 4: return json_detail::WriteFixed<4>(p, v);
-      case 5: return json_detail::WriteFixed<5>(p, v);
-      case 6: return json_detail::WriteFixed<6>(p, v);
-      default: break;
-    }
-  }
+namespace json_detail {
+// The general path of WriteJsonNumber for finite v: std::to_chars, trailing zeros trimmed
+// (shortest round-trip form where the fixed form would not fit).
+inline char* WriteToChars(char* p, double v, int decimals) {
   auto r = std::to_chars(p, p + kJsonNumberMax, v, std::chars_format::fixed, decimals);
   if (r.ec != std::errc()) return std::to_chars(p, p + kJsonNumberMax, v).ptr;  // too long for fixed
   char* end = r.ptr;
@@ -110,6 +92,42 @@ inline char* WriteJsonNumber(char* p, double v, int decimals = 4) {
     return p + 1;
   }
   return end;
+}
+inline bool NotJson(double v) { return !(v == v) || v > 1e300 || v < -1e300; }  // NaN/inf
+}  // namespace json_detail
+
+// Writes a number with up to D fractional digits (trailing zeros trimmed), NaN and infinity
+// as null. Values below 1e12 (scores, probabilities, rates: the hot cases) take an integer
+// fast path (|v| * 10^D rounded half away from zero, written forwards); the rest go through
+// std::to_chars. D fixed at compile time: hot loops writing one precision skip the dispatch.
+template <int D>
+inline char* WriteJsonNumber(char* p, double v) {
+  static_assert(D >= 0 && D <= 6);
+  if (json_detail::NotJson(v)) {
+    std::memcpy(p, "null", 4);
+    return p + 4;
+  }
+  if (v < 1e12 && v > -1e12) return json_detail::WriteFixed<D>(p, v);
+  return json_detail::WriteToChars(p, v, D);
+}
+
+// The same with the precision chosen at run time (more than 6 decimals: std::to_chars).
+inline char* WriteJsonNumber(char* p, double v, int decimals = 4) {
+  switch (decimals) {  // each case with a constant scale: no division instructions
+    case 0: return WriteJsonNumber<0>(p, v);
+    case 1: return WriteJsonNumber<1>(p, v);
+    case 2: return WriteJsonNumber<2>(p, v);
+    case 3: return WriteJsonNumber<3>(p, v);
+    case 4: return WriteJsonNumber<4>(p, v);
+    case 5: return WriteJsonNumber<5>(p, v);
+    case 6: return WriteJsonNumber<6>(p, v);
+    default: break;
+  }
+  if (json_detail::NotJson(v)) {
+    std::memcpy(p, "null", 4);
+    return p + 4;
+  }
+  return json_detail::WriteToChars(p, v, decimals);
 }
 
 // Appends a number as WriteJsonNumber writes it.
