@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/json_writer.h"
+#include "core/short_strings.h"
 #include "models/classifier.h"
 #include "sources/file_reader.h"
 
@@ -92,8 +93,8 @@ class LabelJson {
     if (!ok_ || pr.scores.size() != n) return nullptr;
     std::size_t top = n;
     for (std::size_t k = 0; k < n; ++k) {
-      if (pr.scores[k].first != names_[k]) return nullptr;
-      if (top == n && pr.label == names_[k]) top = k;
+      if (!EqualShort(pr.scores[k].first, names_[k])) return nullptr;
+      if (top == n && EqualShort(pr.label, names_[k])) top = k;
     }
     if (top == n) return nullptr;
     p = Copy(p, heads_[top]);
@@ -116,7 +117,7 @@ class LabelJson {
       for (std::size_t j = 0; j < pr.labels_over_threshold.size(); ++j) {
         const std::string& l = pr.labels_over_threshold[j];
         std::size_t k = 0;
-        while (k < n && l != names_[k]) ++k;
+        while (k < n && !EqualShort(l, names_[k])) ++k;
         if (k == n) return nullptr;
         if (j) *p++ = ',';
         p = Copy(p, quoted_[k]);
@@ -232,7 +233,7 @@ void Process(const Models& m, const AnalyzeOptions& o, Chunk& c, Scratch& s) {
       p = WritePrediction(p, s.emo[i], false, *m.emotion_json);
       *p++ = '}';
     }
-    if (s.sent[i].model_version == m.version) {
+    if (EqualShort(s.sent[i].model_version, m.version)) {
       p = Put(p, m.version_json);
     } else {
       p = Put(p, ",\"model_version\":");

@@ -55,9 +55,6 @@ class FlatMap {
     }
   }
   std::size_t size() const { return size_; }
-  void Prefetch(std::uint64_t h) const {
-    if (MayHold(h)) __builtin_prefetch(&slots_[h & mask_]);
-  }
 
  private:
   // A one-bit-per-key filter over the hashes (16 KB, stays in L1): most words of a text are not
@@ -268,12 +265,6 @@ VaderScores VaderLexicon::ScoreText(std::string_view text) const {
 
 VaderScores VaderLexicon::Score(const text::TokenizedText& tokens) const { return ScoreExplained(tokens, nullptr); }
 
-void VaderLexicon::Prefetch(const text::TokenizedText& tokens) const {
-  for (const text::Token& t : tokens.tokens) {
-    if (t.type == text::TokenType::kWord) impl_->words.Prefetch(t.hash);
-  }
-}
-
 VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
                                          std::vector<std::pair<std::string, float>>* explain) const {
   using text::TokenType;
@@ -289,8 +280,6 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
   // excluded; plus the '!' / '?' counts of amplify_ep / amplify_qm.
   std::size_t ep = 0, qm = 0;
   char buf[64];
-  // The lexicon is larger than L1/L2: start every word's first probe before the lookups.
-  Prefetch(tt);
   for (std::size_t i = 0; i < tt.tokens.size(); ++i) {
     const text::Token& t = tt.tokens[i];
     const std::string_view txt = tt.text(t);

@@ -35,9 +35,6 @@ class VaderLexicon {  // immutable after construction; thread-safe
   static Result<std::shared_ptr<const VaderLexicon>> LoadBuiltin();
   // VADER over already-tokenized text.
   VaderScores Score(const text::TokenizedText& tokens) const;
-  // Starts loading the lexicon entries of the text's words, for a caller with other work to do
-  // before Score() (which issues the same prefetches itself, found in flight or in cache).
-  void Prefetch(const text::TokenizedText& tokens) const;
   // Tokenizes internally (per-thread scratch buffers).
   VaderScores ScoreText(std::string_view text) const;
   // Valence of one normalised token (0 if unknown), for features/explanations.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/prefetch.h"
 #include "models/linear/hash.h"
 
 namespace sentio::models::linear {
@@ -26,7 +27,7 @@ struct Sink {
     if (n >= kMaxFeatures) [[unlikely]] return false;
     const std::uint32_t id = Reduce(h, buckets);
     out[n] = id;
-    if (prefetch.base) __builtin_prefetch(static_cast<const char*>(prefetch.base) + id * prefetch.stride);
+    if (prefetch.base) PrefetchLine(static_cast<const char*>(prefetch.base) + id * prefetch.stride);
     if (origin) origin[n] = {token, bigram};
     ++n;
     return true;

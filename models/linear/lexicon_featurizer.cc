@@ -13,7 +13,6 @@ class VaderFeaturizer final : public LexiconFeaturizer {
     return {static_cast<float>(s.compound), static_cast<float>(s.pos), static_cast<float>(s.neu),
             static_cast<float>(s.neg)};
   }
-  void Prefetch(const text::TokenizedText& tok) const override { lex_->Prefetch(tok); }
 
  private:
   std::shared_ptr<const VaderLexicon> lex_;

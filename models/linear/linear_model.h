@@ -34,8 +34,6 @@ class LexiconFeaturizer {
  public:
   virtual ~LexiconFeaturizer() = default;
   virtual LexiconScores Score(const text::TokenizedText& tok) const = 0;
-  // Optional hint that Score(tok) follows soon (after other work): start its memory loads.
-  virtual void Prefetch(const text::TokenizedText& /*tok*/) const {}
 };
 // The built-in VADER-backed featurizer (models/linear/lexicon_featurizer.cc).
 std::shared_ptr<const LexiconFeaturizer> MakeVaderFeaturizer();
