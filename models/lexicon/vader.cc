@@ -10,6 +10,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/short_strings.h"
 #include "models/lexicon/lexicon_data.h"
 #include "text/hashing.h"
 
@@ -21,27 +22,31 @@ constexpr double kBDecr = -0.293;
 constexpr double kCIncr = 0.733;
 constexpr double kNScalar = -0.74;
 
-// Flat open-addressing map string -> V over static (never freed) key storage.
+// Flat open-addressing map string -> V over static (never freed) key storage. A slot holds
+// its key's hash, the key itself when it is short (most words), and the value, within one
+// 32-byte-aligned slot: a hit reads one cache line.
 template <typename V>
 class FlatMap {
  public:
-  // Later entries for a key already present replace its value.
+  // Later entries for a key already present replace its value. Empty keys and keys over
+  // 65535 bytes are not stored (none of the word lists has one).
   void Build(const std::vector<std::pair<std::string_view, V>>& entries) {
     std::size_t cap = 16;
     while (cap < entries.size() * 2) cap <<= 1;
     slots_.assign(cap, Slot{});
     mask_ = cap - 1;
     for (const auto& [k, v] : entries) {
+      if (k.empty() || k.size() > 0xFFFF) continue;
       const std::uint64_t h = text::Fnv1a64(k);
       std::size_t i = h & mask_;
-      while (slots_[i].used && slots_[i].key != k) i = (i + 1) & mask_;
-      slots_[i] = Slot{h, k, v, true};
+      while (slots_[i].used() && !slots_[i].Holds(k, h)) i = (i + 1) & mask_;
+      slots_[i].Set(k, h, v);
     }
     size_ = 0;
-    for (const auto& s : slots_) size_ += s.used;
+    for (const auto& s : slots_) size_ += s.used();
     filter_.assign(kFilterWords, 0);
     for (const auto& s : slots_) {
-      if (s.used) filter_[FilterBit(s.hash) >> 6] |= std::uint64_t{1} << (FilterBit(s.hash) & 63);
+      if (s.used()) filter_[FilterBit(s.hash) >> 6] |= std::uint64_t{1} << (FilterBit(s.hash) & 63);
     }
   }
   const V* Find(std::string_view k) const { return Find(k, text::Fnv1a64(k)); }
@@ -50,8 +55,8 @@ class FlatMap {
     if (!MayHold(h)) return nullptr;
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
-      if (!s.used) return nullptr;
-      if (s.hash == h && s.key == k) return &s.value;
+      if (!s.used()) return nullptr;
+      if (s.Holds(k, h)) return &s.value;
     }
   }
   std::size_t size() const { return size_; }
@@ -68,12 +73,36 @@ class FlatMap {
     return (filter_[b >> 6] >> (b & 63)) & 1;
   }
 
-  struct Slot {
+  struct alignas(32) Slot {
     std::uint64_t hash = 0;
-    std::string_view key;
     V value{};
-    bool used = false;
+    std::uint16_t len = 0;  // 0: empty slot
+    // The key when it fits (kInline bytes), else a pointer to it in the static storage.
+    static constexpr std::size_t kInline = 32 - sizeof(std::uint64_t) - sizeof(V) - sizeof(std::uint16_t);
+    static_assert(kInline >= sizeof(const char*));
+    char key[kInline] = {};
+
+    bool used() const { return len != 0; }
+    std::string_view Key() const {
+      if (len <= kInline) return {key, len};
+      const char* p;
+      std::memcpy(&p, key, sizeof p);
+      return {p, len};
+    }
+    bool Holds(std::string_view k, std::uint64_t h) const { return hash == h && EqualShort(Key(), k); }
+    void Set(std::string_view k, std::uint64_t h, const V& v) {
+      hash = h;
+      value = v;
+      len = static_cast<std::uint16_t>(k.size());
+      if (k.size() <= kInline) {
+        std::memcpy(key, k.data(), k.size());
+      } else {
+        const char* p = k.data();
+        std::memcpy(key, &p, sizeof p);
+      }
+    }
   };
+  static_assert(sizeof(Slot) == 32);
   std::vector<Slot> slots_;
   std::vector<std::uint64_t> filter_;  // empty until Build
   std::size_t mask_ = 0;
