@@ -1,9 +1,11 @@
 #include "models/lexicon/vader.h"
+#include "models/lexicon/lexicon_data.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -31,6 +33,22 @@ TEST(Vader, LoadsEmbeddedData) {
   EXPECT_LT(lex->Valence("\xF0\x9F\x98\xA1"), 0.f);    // pouting face
   EXPECT_EQ(lex->Valence("qwertyuiop"), 0.f);
   EXPECT_EQ(lex->Valence(""), 0.f);
+}
+
+// Every lexicon entry is found with its valence (the last one for a duplicated token): keys
+// stored inside the table's slots and longer ones stored by pointer, of every length.
+TEST(Vader, FindsEveryLexiconEntry) {
+  auto lex = Lex();
+  std::map<std::string_view, float> expected;
+  std::size_t longest = 0;
+  for (std::size_t i = 0; i < lexicon_data::kVaderLexiconSize; ++i) {
+    const std::string_view token = lexicon_data::kVaderLexicon[i].token;
+    expected[token] = lexicon_data::kVaderLexicon[i].valence;
+    longest = std::max(longest, token.size());
+  }
+  EXPECT_GE(longest, 16u);  // some keys are too long to sit in a slot
+  EXPECT_GT(expected.size(), 7000u);
+  for (const auto& [token, valence] : expected) EXPECT_FLOAT_EQ(lex->Valence(token), valence) << token;
 }
 
 struct Golden {
