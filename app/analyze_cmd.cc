@@ -1,6 +1,7 @@
 #include "app/analyze_cmd.h"
 
 #include <algorithm>
+#include <bit>
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
@@ -44,6 +45,8 @@ struct Chunk {
 struct Scratch {
   std::vector<std::string_view> views;
   std::vector<Prediction> sent, emo;
+  std::vector<models::ScoredText> sent_scored, emo_scored;  // the compact path
+  std::vector<float> sent_probs, emo_probs;
 };
 
 // Output of one record is written through a pointer into space sized once from these
@@ -86,48 +89,82 @@ class LabelJson {
     }
   }
 
-  // Writes `pr` as WritePredictionGeneral would, from the fragments; nullptr when `pr` does
-  // not carry exactly the model's labels.
+  static constexpr std::size_t kMaxLabels = 64;
+
+  // Writes `pr` as WritePrediction's general path would, from the fragments; nullptr when
+  // `pr` does not carry exactly the model's labels.
   char* Write(char* p, const Prediction& pr) const {
     const std::size_t n = names_.size();
-    if (!ok_ || pr.scores.size() != n) return nullptr;
+    if (!ok_ || pr.scores.size() != n || pr.labels_over_threshold.size() > kMaxLabels) return nullptr;
     std::size_t top = n;
+    float probs[kMaxLabels];
     for (std::size_t k = 0; k < n; ++k) {
       if (!EqualShort(pr.scores[k].first, names_[k])) return nullptr;
       if (top == n && EqualShort(pr.label, names_[k])) top = k;
+      probs[k] = pr.scores[k].second;
     }
     if (top == n) return nullptr;
+    std::uint32_t over[kMaxLabels];
+    for (std::size_t j = 0; j < pr.labels_over_threshold.size(); ++j) {
+      std::size_t k = 0;
+      while (k < n && !EqualShort(pr.labels_over_threshold[j], names_[k])) ++k;
+      if (k == n) return nullptr;
+      over[j] = static_cast<std::uint32_t>(k);
+    }
+    return WriteIndexed(p, top, pr.score, probs, over, pr.labels_over_threshold.size());
+  }
+
+  // The same from a model's compact result (ScoreBatch) and its probabilities.
+  char* Write(char* p, const models::ScoredText& r, const float* probs) const {
+    const std::size_t n = names_.size();
+    if (!ok_ || r.label >= n) return nullptr;
+    std::uint32_t over[kMaxLabels];
+    std::size_t n_over = 0;
+    for (std::uint64_t bits = r.over_threshold; bits != 0 && n_over < kMaxLabels; bits &= bits - 1) {
+      const auto k = static_cast<std::uint32_t>(std::countr_zero(bits));
+      if (k >= n) return nullptr;
+      over[n_over++] = k;
+    }
+    return WriteIndexed(p, r.label, r.score, probs, over, n_over);
+  }
+
+  // Whether every label fitted its fragment slots (else Write always returns nullptr).
+  bool ok() const { return ok_; }
+  // Space Write needs at most (kSlot of slack included).
+  std::size_t Bound() const { return 64 + (3 * names_.size() + 2) * (kSlot + kJsonNumberMax); }
+
+ private:
+  // "label":..,"score":..,"scores":{..} and, when n_over > 0, ,"labels":[..]: label `top`,
+  // probabilities probs[0..n), the labels over threshold as indices, in order.
+  char* WriteIndexed(char* p, std::size_t top, float score_value, const float* probs, const std::uint32_t* over,
+                     std::size_t n_over) const {
+    const std::size_t n = names_.size();
     p = Copy(p, heads_[top]);
     char* const score = p;
-    p = WriteJsonNumber<4>(p, pr.score);
+    p = WriteJsonNumber<4>(p, score_value);
     const auto score_len = static_cast<std::size_t>(p - score);
     p = Put(p, ",\"scores\":{");
     for (std::size_t k = 0; k < n; ++k) {
       p = Copy(p, keys_[k]);
-      if (k == top && pr.scores[k].second == pr.score) {  // the top score, already written once
+      if (k == top && probs[k] == score_value) {  // the top score, already written once
         std::memcpy(p, score, score_len);
         p += score_len;
       } else {
-        p = WriteJsonNumber<4>(p, pr.scores[k].second);
+        p = WriteJsonNumber<4>(p, probs[k]);
       }
     }
     *p++ = '}';
-    if (!pr.labels_over_threshold.empty()) {
+    if (n_over > 0) {
       p = Put(p, ",\"labels\":[");
-      for (std::size_t j = 0; j < pr.labels_over_threshold.size(); ++j) {
-        const std::string& l = pr.labels_over_threshold[j];
-        std::size_t k = 0;
-        while (k < n && !EqualShort(l, names_[k])) ++k;
-        if (k == n) return nullptr;
+      for (std::size_t j = 0; j < n_over; ++j) {
         if (j) *p++ = ',';
-        p = Copy(p, quoted_[k]);
+        p = Copy(p, quoted_[over[j]]);
       }
       *p++ = ']';
     }
     return p;
   }
 
- private:
   struct Fragment {
     char bytes[kSlot];
     std::size_t len = 0;
@@ -156,6 +193,7 @@ struct Models {
   std::unique_ptr<models::Classifier> sentiment;
   std::unique_ptr<models::Classifier> emotion;
   std::unique_ptr<LabelJson> sentiment_json, emotion_json;  // set with the models
+  bool compact = false;  // both models have ScoreBatch (used unless --explain)
   std::string version;       // the sentiment model's model_version
   std::string version_json;  // ,"model_version":"<version>"}\n
 };
@@ -198,10 +236,62 @@ char* WritePrediction(char* p, const Prediction& pr, bool explain, const LabelJs
   return p;
 }
 
-void Process(const Models& m, const AnalyzeOptions& o, Chunk& c, Scratch& s) {
+// Makes room for `bound` more bytes of output in c.out; returns where they start.
+char* OutputSpace(Chunk& c, std::size_t bound) {
+  if (c.out.size() < c.out_len + bound) c.out.resize(std::max(2 * c.out.size(), c.out_len + bound));
+  return c.out.data() + c.out_len;
+}
+
+// {"id":..,  (when the record has one)
+char* WriteIdField(char* p, const sources::Record& r) {
+  *p++ = '{';
+  if (r.has_id) {
+    p = Put(p, "\"id\":");
+    p = WriteJsonString(p, r.id);
+    *p++ = ',';
+  }
+  return p;
+}
+
+// Without --explain, from the models' compact results: no label strings are built per text.
+// Same bytes as ProcessPredictions.
+bool ProcessCompact(const Models& m, Chunk& c, Scratch& s) {
   const std::size_t n = c.records.size();
-  s.views.resize(n);
-  for (std::size_t i = 0; i < n; ++i) s.views[i] = c.records[i].text;
+  const std::size_t ls = m.sentiment->info().labels.size();
+  s.sent_scored.resize(n);
+  s.sent_probs.resize(n * ls);
+  if (!m.sentiment->ScoreBatch(s.views, s.sent_scored, s.sent_probs)) return false;
+  std::size_t le = 0;
+  if (m.emotion) {
+    le = m.emotion->info().labels.size();
+    s.emo_scored.resize(n);
+    s.emo_probs.resize(n * le);
+    if (!m.emotion->ScoreBatch(s.views, s.emo_scored, s.emo_probs)) return false;
+  }
+  const std::size_t fixed = 64 + m.sentiment_json->Bound() + (m.emotion ? m.emotion_json->Bound() + 16 : 0) +
+                            m.version_json.size();
+  c.out_len = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const sources::Record& r = c.records[i];
+    char* p = OutputSpace(c, fixed + (r.has_id ? JsonStringBound(r.id) + 8 : 0));
+    char* const begin = p;
+    p = WriteIdField(p, r);
+    p = m.sentiment_json->Write(p, s.sent_scored[i], &s.sent_probs[i * ls]);
+    if (p == nullptr) return false;
+    if (m.emotion) {
+      p = Put(p, ",\"emotion\":{");
+      p = m.emotion_json->Write(p, s.emo_scored[i], &s.emo_probs[i * le]);
+      if (p == nullptr) return false;
+      *p++ = '}';
+    }
+    p = Put(p, m.version_json);
+    c.out_len += static_cast<std::size_t>(p - begin);
+  }
+  return true;
+}
+
+void ProcessPredictions(const Models& m, const AnalyzeOptions& o, Chunk& c, Scratch& s) {
+  const std::size_t n = c.records.size();
   s.sent.resize(n);
   models::PredictOptions po;
   po.explain = o.explain;
@@ -217,16 +307,9 @@ void Process(const Models& m, const AnalyzeOptions& o, Chunk& c, Scratch& s) {
     std::size_t bound = 64 + LabelJson::kSlot + PredictionBound(s.sent[i], o.explain) + JsonStringBound(s.sent[i].model_version);
     if (r.has_id) bound += JsonStringBound(r.id) + 8;
     if (m.emotion) bound += PredictionBound(s.emo[i], false) + 16;
-    const std::size_t at = c.out_len;
-    if (c.out.size() < at + bound) c.out.resize(std::max(2 * c.out.size(), at + bound));
-    char* const begin = c.out.data();
-    char* p = begin + at;
-    *p++ = '{';
-    if (r.has_id) {
-      p = Put(p, "\"id\":");
-      p = WriteJsonString(p, r.id);
-      *p++ = ',';
-    }
+    char* p = OutputSpace(c, bound);
+    char* const begin = p;
+    p = WriteIdField(p, r);
     p = WritePrediction(p, s.sent[i], o.explain, *m.sentiment_json);
     if (m.emotion) {
       p = Put(p, ",\"emotion\":{");
@@ -240,8 +323,16 @@ void Process(const Models& m, const AnalyzeOptions& o, Chunk& c, Scratch& s) {
       p = WriteJsonString(p, s.sent[i].model_version);
       p = Put(p, "}\n");
     }
-    c.out_len = static_cast<std::size_t>(p - begin);
+    c.out_len += static_cast<std::size_t>(p - begin);
   }
+}
+
+void Process(const Models& m, const AnalyzeOptions& o, Chunk& c, Scratch& s) {
+  const std::size_t n = c.records.size();
+  s.views.resize(n);
+  for (std::size_t i = 0; i < n; ++i) s.views[i] = c.records[i].text;
+  if (m.compact && !o.explain && ProcessCompact(m, c, s)) return;
+  ProcessPredictions(m, o, c, s);
 }
 
 // Reads the next chunk of records across all inputs. Returns false at end of input.
@@ -328,6 +419,8 @@ int RunAnalyze(const AnalyzeOptions& o) {
   }
   m.sentiment_json = std::make_unique<LabelJson>(m.sentiment->info().labels);
   if (m.emotion) m.emotion_json = std::make_unique<LabelJson>(m.emotion->info().labels);
+  m.compact = m.sentiment->ScoreBatch({}, {}, {}) && m.sentiment_json->ok() &&
+              (!m.emotion || (m.emotion->ScoreBatch({}, {}, {}) && m.emotion_json->ok()));
   m.version = m.sentiment->info().model_version();
   m.version_json = ",\"model_version\":";
   AppendJsonString(m.version_json, m.version);

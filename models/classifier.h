@@ -4,6 +4,7 @@
 // or stack), never behind a global lock.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -28,6 +29,15 @@ struct ModelInfo {
   std::string model_version() const { return name + "@" + version; }
 };
 
+// What PredictBatch reports for one text, less its strings and explanation: labels as
+// indices into info().labels. For callers that format many results themselves (`sentio
+// analyze`); the class probabilities travel in a separate array.
+struct ScoredText {
+  std::uint32_t label = 0;           // index of Prediction::label
+  float score = 0.f;                 // Prediction::score
+  std::uint64_t over_threshold = 0;  // multi-label: bit c set for each labels_over_threshold
+};
+
 struct PredictOptions {
   bool explain = false;
   int explain_top_k = 8;
@@ -41,6 +51,15 @@ class Classifier {
   // Fills out[i] for texts[i]; out.size() == texts.size(). Never fails on odd text.
   virtual void PredictBatch(std::span<const std::string_view> texts, std::span<Prediction> out,
                             const PredictOptions& opts = {}) const = 0;
+
+  // PredictBatch's results, without explanations, in compact form: out[i] for texts[i] and
+  // probs[i * L + c] = its scores[c].second (L = info().labels.size()); same numbers.
+  // Returns false, whatever the input, when the model has no such path (the default: then
+  // use PredictBatch), or when out / probs are too short for texts.
+  virtual bool ScoreBatch(std::span<const std::string_view> /*texts*/, std::span<ScoredText> /*out*/,
+                          std::span<float> /*probs*/) const {
+    return false;
+  }
 
   Prediction Predict(std::string_view text, const PredictOptions& opts = {}) const {
     Prediction p;

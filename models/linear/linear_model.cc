@@ -33,6 +33,12 @@ struct LinearModel::Scratch {
   std::array<float, 64> p{};
 };
 
+// One per thread, shared by PredictBatch, ScoreBatch and RawLogits (and by every model).
+LinearModel::Scratch& LinearModel::ThreadScratch() {
+  thread_local Scratch s;
+  return s;
+}
+
 namespace {
 
 constexpr std::size_t kMaxStackLabels = 64;
@@ -488,7 +494,7 @@ const text::TokenizedText& LinearModel::Logits(std::string_view text, std::size_
 }
 
 void LinearModel::RawLogits(std::string_view text, float* z) const {
-  thread_local Scratch s;
+  Scratch& s = ThreadScratch();
   Logits(text, kNoSlot, s, false, z);
 }
 
@@ -515,18 +521,48 @@ void LinearModel::Probabilities(const float* raw, float* p) const {
   for (std::size_t c = 0; c < L; ++c) p[c] /= sum;
 }
 
+std::size_t LinearModel::Classify(std::string_view text, std::size_t slot, Scratch& s, bool want_origin, float* p,
+                                  const text::TokenizedText** tok) const {
+  *tok = &Logits(text, slot, s, want_origin, s.z.data());
+  Probabilities(s.z.data(), p);
+  std::size_t top = 0;
+  for (std::size_t c = 1; c < n_labels(); ++c) {
+    if (p[c] > p[top]) top = c;
+  }
+  return top;
+}
+
+bool LinearModel::ScoreBatch(std::span<const std::string_view> texts, std::span<ScoredText> out,
+                             std::span<float> probs) const {
+  const std::size_t L = n_labels();
+  if (L == 0 || L > 64 || out.size() < texts.size() || probs.size() / L < texts.size()) return false;
+  Scratch& s = ThreadScratch();
+  const text::TokenizedText* tok;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    float* p = probs.data() + i * L;
+    const std::size_t top = Classify(texts[i], i, s, false, p, &tok);
+    ScoredText& r = out[i];
+    r.label = static_cast<std::uint32_t>(top);
+    r.score = p[top];
+    r.over_threshold = 0;
+    if (meta_.multi_label) {
+      for (std::size_t c = 0; c < L; ++c) {
+        if (p[c] >= calib_.thresholds[c]) r.over_threshold |= std::uint64_t{1} << c;
+      }
+    }
+  }
+  return true;
+}
+
 void LinearModel::PredictBatch(std::span<const std::string_view> texts, std::span<Prediction> out,
                                const PredictOptions& opts) const {
-  thread_local Scratch s;
+  Scratch& s = ThreadScratch();
   const std::size_t L = n_labels();
   const std::string mv = info_.model_version();
   for (std::size_t i = 0; i < texts.size() && i < out.size(); ++i) {
-    const text::TokenizedText& tok = Logits(texts[i], i, s, opts.explain, s.z.data());
-    Probabilities(s.z.data(), s.p.data());
-    std::size_t top = 0;
-    for (std::size_t c = 1; c < L; ++c) {
-      if (s.p[c] > s.p[top]) top = c;
-    }
+    const text::TokenizedText* tok_used;
+    const std::size_t top = Classify(texts[i], i, s, opts.explain, s.p.data(), &tok_used);
+    const text::TokenizedText& tok = *tok_used;
     Prediction& pr = out[i];
     AssignShort(pr.label, meta_.labels[top]);
     pr.score = s.p[top];

@@ -72,6 +72,9 @@ class LinearModel final : public Classifier {
   const ModelInfo& info() const override { return info_; }
   void PredictBatch(std::span<const std::string_view> texts, std::span<Prediction> out,
                     const PredictOptions& opts = {}) const override;
+  // Supported for up to 64 labels.
+  bool ScoreBatch(std::span<const std::string_view> texts, std::span<ScoredText> out,
+                  std::span<float> probs) const override;
 
   // Raw logits (before calibration) of one text into z[0..n_labels).
   void RawLogits(std::string_view text, float* z) const;
@@ -92,10 +95,15 @@ class LinearModel final : public Classifier {
   LinearModel() = default;
   Status Init();  // builds info_, tokenizer, lexicon after meta_/weights_/calib_ are set
   struct Scratch;
+  static Scratch& ThreadScratch();
   // Tokenises (or reuses the thread's cached tokenisation of batch slot `slot`), extracts
   // features into s.feats and writes raw logits; returns the tokens used.
   const text::TokenizedText& Logits(std::string_view text, std::size_t slot, Scratch& s, bool want_origin,
                                     float* z) const;
+  // Logits + calibrated probabilities into p[0..n_labels); returns the top label's index
+  // (the first of equal maxima) and sets *tok to the tokens used.
+  std::size_t Classify(std::string_view text, std::size_t slot, Scratch& s, bool want_origin, float* p,
+                       const text::TokenizedText** tok) const;
 
   LinearModelMeta meta_;
   WeightsData weights_;

@@ -216,6 +216,50 @@ TEST(LinearModel, PredictionsAreWellFormed) {
   }
 }
 
+// ScoreBatch is PredictBatch's numbers without the strings: same label, score, scores and
+// labels over threshold, for single- and multi-label models, with and without char n-grams.
+TEST(LinearModel, ScoreBatchMatchesPredictBatch) {
+  for (bool multi : {false, true}) {
+    for (std::uint32_t maxn : {0u, 4u}) {
+      auto m = RandomModel(multi, DType::kInt8, maxn);
+      const std::size_t L = m->n_labels();
+      std::vector<Prediction> pred(kTexts.size());
+      m->PredictBatch(kTexts, pred);
+      std::vector<ScoredText> scored(kTexts.size());
+      std::vector<float> probs(kTexts.size() * L, -1.f);
+      ASSERT_TRUE(m->ScoreBatch(kTexts, scored, probs));
+      std::size_t with_over = 0;
+      for (std::size_t i = 0; i < kTexts.size(); ++i) {
+        const Prediction& p = pred[i];
+        ASSERT_LT(scored[i].label, L);
+        EXPECT_EQ(m->info().labels[scored[i].label], p.label) << kTexts[i];
+        EXPECT_EQ(scored[i].score, p.score) << kTexts[i];
+        std::vector<std::string> over;
+        for (std::size_t c = 0; c < L; ++c) {
+          EXPECT_EQ(probs[i * L + c], p.scores[c].second) << kTexts[i] << " label " << c;
+          if (scored[i].over_threshold >> c & 1) over.push_back(m->info().labels[c]);
+        }
+        EXPECT_EQ(over, p.labels_over_threshold) << kTexts[i];
+        with_over += !over.empty();
+      }
+      if (multi) {
+        EXPECT_GT(with_over, 0u);  // the comparison above saw some labels over threshold
+      }
+    }
+  }
+}
+
+TEST(LinearModel, ScoreBatchRefusesShortOutputs) {
+  auto m = RandomModel(false);
+  EXPECT_TRUE(m->ScoreBatch({}, {}, {}));  // supported
+  std::vector<ScoredText> scored(kTexts.size());
+  std::vector<float> probs(kTexts.size() * m->n_labels() - 1);
+  EXPECT_FALSE(m->ScoreBatch(kTexts, scored, probs));
+  probs.resize(kTexts.size() * m->n_labels());
+  scored.pop_back();
+  EXPECT_FALSE(m->ScoreBatch(kTexts, scored, probs));
+}
+
 TEST(LinearModel, SaveLoadRoundTripIdenticalPredictions) {
   for (auto dtype : {DType::kInt8, DType::kInt16}) {
     for (bool multi : {false, true}) {

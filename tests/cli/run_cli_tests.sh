@@ -52,6 +52,28 @@ assert [r["id"] for r in rows] == ["a", "7"], rows
 assert rows[0]["explanation"] and "emotion" not in rows[0]
 ' "$T/j.out"
 
+# Without --explain, analyze formats the models' compact results (ScoreBatch); with it, full
+# Predictions. Less the explanation, both give the same bytes (ids, multi-label lists, both
+# models, the models swapped).
+python3 - "$T/mixed.jsonl" <<'PY'
+import json, sys
+texts = ["I love this so much!", "this is the worst, I hate it", "The meeting is at 3pm",
+         "so scared and sad :( #fail", "WOW what a surprise!!! \U0001F62E", "", "meh \\u00e9t\u00e9 &amp; co"]
+with open(sys.argv[1], "w") as f:
+    for i in range(200):
+        f.write(json.dumps({"id": "q\"%d" % i if i % 2 else i, "text": texts[i % len(texts)] + " %d" % (i % 5)}) + "\n")
+PY
+for models in "" "--model emotion --emotion-model sentiment"; do
+  check "compact output = explained output less explanations ($models)" bash -c "
+    '$BIN' analyze $models '$T/mixed.jsonl' > '$T/plain.out' &&
+    '$BIN' analyze $models --explain '$T/mixed.jsonl' |
+      python3 -c 'import json,re,sys
+for l in sys.stdin:
+    r = json.loads(l); assert \"explanation\" in r, r
+    print(re.sub(r\",\\\"explanation\\\":\\[.*?\\](?=,\\\"(emotion|model_version)\\\")\", \"\", l.rstrip(\"\\n\")))' > '$T/explained.out' &&
+    cmp '$T/plain.out' '$T/explained.out' && grep -q '\"labels\":\[' '$T/plain.out'"
+done
+
 # --- CSV with header, quoted commas and newlines
 printf 'id,content\n1,"I love it, really"\n2,"bad\nvery bad"\n' > "$T/in.csv"
 check "analyze csv" bash -c "'$BIN' analyze '$T/in.csv' > '$T/c.out' && [ \$(wc -l < '$T/c.out') -eq 2 ]"
