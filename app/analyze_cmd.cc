@@ -95,7 +95,9 @@ class LabelJson {
   // `pr` does not carry exactly the model's labels.
   char* Write(char* p, const Prediction& pr) const {
     const std::size_t n = names_.size();
-    if (!ok_ || pr.scores.size() != n || pr.labels_over_threshold.size() > kMaxLabels) return nullptr;
+    if (!ok_ || n > kMaxLabels || pr.scores.size() != n || pr.labels_over_threshold.size() > kMaxLabels) {
+      return nullptr;  // (the general path writes models with more labels)
+    }
     std::size_t top = n;
     float probs[kMaxLabels];
     for (std::size_t k = 0; k < n; ++k) {
@@ -117,7 +119,7 @@ class LabelJson {
   // The same from a model's compact result (ScoreBatch) and its probabilities.
   char* Write(char* p, const models::ScoredText& r, const float* probs) const {
     const std::size_t n = names_.size();
-    if (!ok_ || r.label >= n) return nullptr;
+    if (!ok_ || n > kMaxLabels || r.label >= n) return nullptr;
     std::uint32_t over[kMaxLabels];
     std::size_t n_over = 0;
     for (std::uint64_t bits = r.over_threshold; bits != 0 && n_over < kMaxLabels; bits &= bits - 1) {
