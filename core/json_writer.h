@@ -94,6 +94,10 @@ inline char* WriteToChars(char* p, double v, int decimals) {
   return end;
 }
 inline bool NotJson(double v) { return !(v == v) || v > 1e300 || v < -1e300; }  // NaN/inf
+inline char* WriteNull(char* p) {
+  std::memcpy(p, "null", 4);
+  return p + 4;
+}
 }  // namespace json_detail
 
 // Writes a number with up to D fractional digits (trailing zeros trimmed), NaN and infinity
@@ -103,10 +107,7 @@ inline bool NotJson(double v) { return !(v == v) || v > 1e300 || v < -1e300; }  
 template <int D>
 inline char* WriteJsonNumber(char* p, double v) {
   static_assert(D >= 0 && D <= 6);
-  if (json_detail::NotJson(v)) {
-    std::memcpy(p, "null", 4);
-    return p + 4;
-  }
+  if (json_detail::NotJson(v)) return json_detail::WriteNull(p);
   if (v < 1e12 && v > -1e12) return json_detail::WriteFixed<D>(p, v);
   return json_detail::WriteToChars(p, v, D);
 }
@@ -123,11 +124,7 @@ inline char* WriteJsonNumber(char* p, double v, int decimals = 4) {
     case 6: return WriteJsonNumber<6>(p, v);
     default: break;
   }
-  if (json_detail::NotJson(v)) {
-    std::memcpy(p, "null", 4);
-    return p + 4;
-  }
-  return json_detail::WriteToChars(p, v, decimals);
+  return json_detail::NotJson(v) ? json_detail::WriteNull(p) : json_detail::WriteToChars(p, v, decimals);
 }
 
 // Appends a number as WriteJsonNumber writes it.

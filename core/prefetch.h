@@ -4,8 +4,8 @@
 // GCC (12, -O2) deletes a loop whose only effect is __builtin_prefetch under a condition,
 // such as "for each word token: prefetch its table slot", because C++ lets it assume such a
 // loop terminates and the prefetch is not treated as an effect. The empty asm statement
-// that uses the address is an effect, so the loop, and the prefetch in it, stay.
-// core/prefetch_test.cc checks the compiled code of such a loop.
+// that uses the address is an effect, so the loop, and the prefetch in it, stay (checked
+// with objdump on stop 13's build: the conditional loops had no prefetch instruction left).
 
 namespace sentio {
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <atomic>
 #include <cmath>
 #include <cstring>
@@ -521,36 +522,34 @@ void LinearModel::Probabilities(const float* raw, float* p) const {
   for (std::size_t c = 0; c < L; ++c) p[c] /= sum;
 }
 
-std::size_t LinearModel::Classify(std::string_view text, std::size_t slot, Scratch& s, bool want_origin, float* p,
-                                  const text::TokenizedText** tok) const {
+ScoredText LinearModel::Classify(std::string_view text, std::size_t slot, Scratch& s, bool want_origin, float* p,
+                                 const text::TokenizedText** tok) const {
   *tok = &Logits(text, slot, s, want_origin, s.z.data());
   Probabilities(s.z.data(), p);
+  const std::size_t L = n_labels();
   std::size_t top = 0;
-  for (std::size_t c = 1; c < n_labels(); ++c) {
+  for (std::size_t c = 1; c < L; ++c) {
     if (p[c] > p[top]) top = c;
   }
-  return top;
+  static_assert(kMaxStackLabels <= 64, "over_threshold holds one bit per label");
+  ScoredText r;
+  r.label = static_cast<std::uint32_t>(top);
+  r.score = p[top];
+  if (meta_.multi_label) {
+    for (std::size_t c = 0; c < L; ++c) {
+      if (p[c] >= calib_.thresholds[c]) r.over_threshold |= std::uint64_t{1} << c;
+    }
+  }
+  return r;
 }
 
 bool LinearModel::ScoreBatch(std::span<const std::string_view> texts, std::span<ScoredText> out,
                              std::span<float> probs) const {
   const std::size_t L = n_labels();
-  if (L == 0 || L > 64 || out.size() < texts.size() || probs.size() / L < texts.size()) return false;
+  if (L == 0 || out.size() < texts.size() || probs.size() / L < texts.size()) return false;
   Scratch& s = ThreadScratch();
   const text::TokenizedText* tok;
-  for (std::size_t i = 0; i < texts.size(); ++i) {
-    float* p = probs.data() + i * L;
-    const std::size_t top = Classify(texts[i], i, s, false, p, &tok);
-    ScoredText& r = out[i];
-    r.label = static_cast<std::uint32_t>(top);
-    r.score = p[top];
-    r.over_threshold = 0;
-    if (meta_.multi_label) {
-      for (std::size_t c = 0; c < L; ++c) {
-        if (p[c] >= calib_.thresholds[c]) r.over_threshold |= std::uint64_t{1} << c;
-      }
-    }
-  }
+  for (std::size_t i = 0; i < texts.size(); ++i) out[i] = Classify(texts[i], i, s, false, probs.data() + i * L, &tok);
   return true;
 }
 
@@ -561,8 +560,9 @@ void LinearModel::PredictBatch(std::span<const std::string_view> texts, std::spa
   const std::string mv = info_.model_version();
   for (std::size_t i = 0; i < texts.size() && i < out.size(); ++i) {
     const text::TokenizedText* tok_used;
-    const std::size_t top = Classify(texts[i], i, s, opts.explain, s.p.data(), &tok_used);
+    const ScoredText r = Classify(texts[i], i, s, opts.explain, s.p.data(), &tok_used);
     const text::TokenizedText& tok = *tok_used;
+    const std::size_t top = r.label;
     Prediction& pr = out[i];
     AssignShort(pr.label, meta_.labels[top]);
     pr.score = s.p[top];
@@ -573,10 +573,8 @@ void LinearModel::PredictBatch(std::span<const std::string_view> texts, std::spa
     }
     AssignShort(pr.model_version, mv);
     pr.labels_over_threshold.clear();
-    if (meta_.multi_label) {
-      for (std::size_t c = 0; c < L; ++c) {
-        if (s.p[c] >= calib_.thresholds[c]) pr.labels_over_threshold.push_back(meta_.labels[c]);
-      }
+    for (std::uint64_t bits = r.over_threshold; bits != 0; bits &= bits - 1) {
+      pr.labels_over_threshold.push_back(meta_.labels[static_cast<std::size_t>(std::countr_zero(bits))]);
     }
     pr.explanation.clear();
     if (opts.explain && !tok.tokens.empty()) {

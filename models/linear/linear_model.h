@@ -72,7 +72,6 @@ class LinearModel final : public Classifier {
   const ModelInfo& info() const override { return info_; }
   void PredictBatch(std::span<const std::string_view> texts, std::span<Prediction> out,
                     const PredictOptions& opts = {}) const override;
-  // Supported for up to 64 labels.
   bool ScoreBatch(std::span<const std::string_view> texts, std::span<ScoredText> out,
                   std::span<float> probs) const override;
 
@@ -100,10 +99,11 @@ class LinearModel final : public Classifier {
   // features into s.feats and writes raw logits; returns the tokens used.
   const text::TokenizedText& Logits(std::string_view text, std::size_t slot, Scratch& s, bool want_origin,
                                     float* z) const;
-  // Logits + calibrated probabilities into p[0..n_labels); returns the top label's index
-  // (the first of equal maxima) and sets *tok to the tokens used.
-  std::size_t Classify(std::string_view text, std::size_t slot, Scratch& s, bool want_origin, float* p,
-                       const text::TokenizedText** tok) const;
+  // Logits + calibrated probabilities into p[0..n_labels); returns the top label (the first
+  // of equal maxima), its score and the labels over threshold; sets *tok to the tokens used.
+  // The one place PredictBatch and ScoreBatch take their numbers from.
+  ScoredText Classify(std::string_view text, std::size_t slot, Scratch& s, bool want_origin, float* p,
+                      const text::TokenizedText** tok) const;
 
   LinearModelMeta meta_;
   WeightsData weights_;
