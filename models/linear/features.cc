@@ -41,11 +41,6 @@ void CharNgrams(std::string_view w, const FeatureConfig& cfg, std::uint32_t toke
                          [&](std::uint64_t h) { sink.Push(h ^ kCharSeed, token); });
 }
 
-// Whether a token gets char n-grams.
-inline bool HasCharNgrams(const Token& t, const FeatureConfig& cfg) {
-  return cfg.maxn > 0 && t.type == TokenType::kWord && t.length > 1;
-}
-
 inline int Bin(float v, float lo, float hi, int nbins) {
   const float t = (v - lo) / (hi - lo);
   int b = static_cast<int>(std::floor(t * static_cast<float>(nbins)));
@@ -132,12 +127,6 @@ std::size_t AddLexiconFeatures(const FeatureConfig& cfg, const LexiconScores& le
   sink.Push(HashCombine(kLexP, static_cast<std::uint64_t>(pb)), kNoToken);
   sink.Push(HashCombine(kLexN, static_cast<std::uint64_t>(nb)), kNoToken);
   return sink.n;
-}
-
-void ForEachNgramWord(const text::TokenizedText& tok, const FeatureConfig& cfg, WordNgramHook word_hook) {
-  for (const Token& t : tok.tokens) {
-    if (HasCharNgrams(t, cfg)) word_hook.fn(word_hook.ctx, tok.text(t), t.hash);
-  }
 }
 
 std::size_t WordCharNgramIds(std::string_view word, const FeatureConfig& cfg, std::uint32_t* out,

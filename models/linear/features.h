@@ -87,10 +87,20 @@ std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig&
 std::size_t AddLexiconFeatures(const FeatureConfig& cfg, const LexiconScores& lex, std::uint32_t* out,
                                FeatureOrigin* origin, std::size_t n, RowPrefetch prefetch = {});
 
-// Calls word_hook for exactly the words ExtractFeatures(.., word_hook) would pass to it, for
-// callers that already hold the other feature ids of the text (from another model with the
-// same word features).
-void ForEachNgramWord(const text::TokenizedText& tok, const FeatureConfig& cfg, WordNgramHook word_hook);
+// Whether ExtractFeatures gives token t char n-grams (and so passes it to a WordNgramHook).
+inline bool HasCharNgrams(const text::Token& t, const FeatureConfig& cfg) {
+  return cfg.maxn > 0 && t.type == text::TokenType::kWord && t.length > 1;
+}
+
+// Calls f(word, hash) for exactly the words ExtractFeatures(.., word_hook) would pass to its
+// hook, in the same order, for callers that already hold the other feature ids of the text
+// (from another model with the same word features). A template so the per-word call inlines.
+template <typename F>
+void ForEachNgramWord(const text::TokenizedText& tok, const FeatureConfig& cfg, F&& f) {
+  for (const text::Token& t : tok.tokens) {
+    if (HasCharNgrams(t, cfg)) f(tok.text(t), t.hash);
+  }
+}
 
 // Bucket ids of the char n-grams of one word, in ExtractFeatures' order; writes at most
 // `cap` and returns how many it wrote.

@@ -332,17 +332,16 @@ struct WordGramSums {
   }
 
   static bool Holds(const WordGramEntry& e, std::string_view w) {
-    if (e.len != w.size()) return false;
-    for (std::size_t i = 0; i < w.size(); ++i) {  // short words: cheaper than a memcmp call
-      if (e.key[i] != w[i]) return false;
-    }
-    return true;
+    return e.len == w.size() && EqualShort(std::string_view(e.key, w.size()), w);
   }
 
   static std::size_t Set(std::uint64_t h) { return (h ^ (h >> 29)) & (kMemoSets - 1); }
 
-  static void Add(void* ctx, std::string_view w, std::uint64_t h) {
-    auto& c = *static_cast<WordGramSums*>(ctx);
+  // The WordNgramHook form, for ExtractFeatures.
+  static void Add(void* ctx, std::string_view w, std::uint64_t h) { static_cast<WordGramSums*>(ctx)->AddWord(w, h); }
+
+  [[gnu::always_inline]] void AddWord(std::string_view w, std::uint64_t h) {
+    auto& c = *this;
     if (w.size() > kMemoKey) {
       c.count += c.SumRows(w, c.acc);
       return;
@@ -464,7 +463,7 @@ const text::TokenizedText& LinearModel::Logits(std::string_view text, std::size_
     // the next text's start now.
     if (slot_index == 0) PrefetchSlot(slot_index, word_cfg, rows);
     PrefetchSlot(slot_index + 1, word_cfg, rows);
-    if (memo) ForEachNgramWord(*tok, cfg, hook);
+    if (memo) ForEachNgramWord(*tok, cfg, [&words](std::string_view w, std::uint64_t h) { words.AddWord(w, h); });
   } else {
     FeatureOrigin* origin = want_origin ? s.origin.data() : nullptr;
     nf = ExtractFeatures(*tok, cfg, nullptr, s.feats.data(), origin, rows, hook);
