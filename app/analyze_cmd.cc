@@ -196,6 +196,20 @@ struct Models {
   std::unique_ptr<models::Classifier> emotion;
   std::unique_ptr<LabelJson> sentiment_json, emotion_json;  // set with the models
   bool compact = false;  // both models have ScoreBatch (used unless --explain)
+  // Both models in one pass, where they can share work. Made on the first batch of at least
+  // kPairMinBatch texts (building it costs a few ms, which one-line inputs do not pay);
+  // declared after the models, so destroyed first.
+  bool pair_wanted = false;
+  mutable std::once_flag pair_once;
+  mutable std::unique_ptr<models::ClassifierPair> pair;
+  static constexpr std::size_t kPairMinBatch = 256;
+
+  // The pair for a batch of n texts, or nullptr (then each model scores on its own).
+  const models::ClassifierPair* PairFor(std::size_t n) const {
+    if (!pair_wanted || n < kPairMinBatch) return nullptr;
+    std::call_once(pair_once, [this] { pair = sentiment->PairWith(*emotion); });
+    return pair.get();
+  }
   std::string version;       // the sentiment model's model_version
   std::string version_json;  // ,"model_version":"<version>"}\n
 };
@@ -262,13 +276,17 @@ bool ProcessCompact(const Models& m, Chunk& c, Scratch& s) {
   const std::size_t ls = m.sentiment->info().labels.size();
   s.sent_scored.resize(n);
   s.sent_probs.resize(n * ls);
-  if (!m.sentiment->ScoreBatch(s.views, s.sent_scored, s.sent_probs)) return false;
   std::size_t le = 0;
   if (m.emotion) {
     le = m.emotion->info().labels.size();
     s.emo_scored.resize(n);
     s.emo_probs.resize(n * le);
-    if (!m.emotion->ScoreBatch(s.views, s.emo_scored, s.emo_probs)) return false;
+  }
+  if (const models::ClassifierPair* pair = m.PairFor(n)) {
+    if (!pair->ScoreBatch(s.views, s.sent_scored, s.sent_probs, s.emo_scored, s.emo_probs)) return false;
+  } else {
+    if (!m.sentiment->ScoreBatch(s.views, s.sent_scored, s.sent_probs)) return false;
+    if (m.emotion && !m.emotion->ScoreBatch(s.views, s.emo_scored, s.emo_probs)) return false;
   }
   const std::size_t fixed = 64 + m.sentiment_json->Bound() + (m.emotion ? m.emotion_json->Bound() + 16 : 0) +
                             m.version_json.size();
@@ -423,6 +441,7 @@ int RunAnalyze(const AnalyzeOptions& o) {
   if (m.emotion) m.emotion_json = std::make_unique<LabelJson>(m.emotion->info().labels);
   m.compact = m.sentiment->ScoreBatch({}, {}, {}) && m.sentiment_json->ok() &&
               (!m.emotion || (m.emotion->ScoreBatch({}, {}, {}) && m.emotion_json->ok()));
+  m.pair_wanted = m.compact && m.emotion && !o.explain;
   m.version = m.sentiment->info().model_version();
   m.version_json = ",\"model_version\":";
   AppendJsonString(m.version_json, m.version);

@@ -43,6 +43,19 @@ struct PredictOptions {
   int explain_top_k = 8;
 };
 
+// Two classifiers scored together over the same texts (`sentio analyze`'s sentiment and
+// emotion models), in one pass that does their common work once. Made by
+// Classifier::PairWith; both models must outlive it.
+class ClassifierPair {
+ public:
+  virtual ~ClassifierPair() = default;
+  // The first model's ScoreBatch(texts, out_a, probs_a) and the second's ScoreBatch(texts,
+  // out_b, probs_b): the same numbers. False when an output is too short for texts.
+  virtual bool ScoreBatch(std::span<const std::string_view> texts, std::span<ScoredText> out_a,
+                          std::span<float> probs_a, std::span<ScoredText> out_b,
+                          std::span<float> probs_b) const = 0;
+};
+
 class Classifier {
  public:
   virtual ~Classifier() = default;
@@ -60,6 +73,10 @@ class Classifier {
                           std::span<float> /*probs*/) const {
     return false;
   }
+
+  // A pair that scores this model and then `second` in one pass, or nullptr when this
+  // model kind cannot share work with that one (the default).
+  virtual std::unique_ptr<ClassifierPair> PairWith(const Classifier& /*second*/) const { return nullptr; }
 
   Prediction Predict(std::string_view text, const PredictOptions& opts = {}) const {
     Prediction p;

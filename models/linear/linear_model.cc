@@ -52,6 +52,21 @@ template <typename T, int D>
 void AccumulateFixed(const T* q, const std::uint32_t* f, std::size_t n, std::int32_t* acc) {
   // The rows were prefetched while the feature ids were computed (ExtractFeatures).
 #if defined(__SSE4_1__)
+  if constexpr (sizeof(T) == 1 && D == 16) {  // a FusedPair's interleaved rows
+    __m128i a0 = _mm_setzero_si128(), a1 = a0, a2 = a0, a3 = a0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const __m128i r = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + static_cast<std::size_t>(f[i]) * D));
+      a0 = _mm_add_epi32(a0, _mm_cvtepi8_epi32(r));
+      a1 = _mm_add_epi32(a1, _mm_cvtepi8_epi32(_mm_srli_si128(r, 4)));
+      a2 = _mm_add_epi32(a2, _mm_cvtepi8_epi32(_mm_srli_si128(r, 8)));
+      a3 = _mm_add_epi32(a3, _mm_cvtepi8_epi32(_mm_srli_si128(r, 12)));
+    }
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(acc), a0);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(acc + 4), a1);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(acc + 8), a2);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(acc + 12), a3);
+    return;
+  }
   if constexpr (D == 4 || D == 8) {
     __m128i lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
     for (std::size_t i = 0; i < n; ++i) {
@@ -486,11 +501,15 @@ const text::TokenizedText& LinearModel::Logits(std::string_view text, std::size_
     for (std::uint32_t d = 0; d < weights_.dims; ++d) acc[d] += words.acc[d];
     n += words.count;
   }
+  RawFromSums(acc, n, z);
+  return *tok;
+}
+
+void LinearModel::RawFromSums(const std::int32_t* acc, std::size_t n, float* z) const {
   const float norm = n > 0 ? 1.f / std::sqrt(static_cast<float>(n)) : 0.f;
   for (std::uint32_t c = 0; c < weights_.n_labels; ++c) {
     z[c] = weights_.bias[c] + weights_.scale[c] * static_cast<float>(acc[c]) * norm;
   }
-  return *tok;
 }
 
 void LinearModel::RawLogits(std::string_view text, float* z) const {
@@ -524,7 +543,11 @@ void LinearModel::Probabilities(const float* raw, float* p) const {
 ScoredText LinearModel::Classify(std::string_view text, std::size_t slot, Scratch& s, bool want_origin, float* p,
                                  const text::TokenizedText** tok) const {
   *tok = &Logits(text, slot, s, want_origin, s.z.data());
-  Probabilities(s.z.data(), p);
+  return Decide(s.z.data(), p);
+}
+
+ScoredText LinearModel::Decide(const float* z, float* p) const {
+  Probabilities(z, p);
   const std::size_t L = n_labels();
   std::size_t top = 0;
   for (std::size_t c = 1; c < L; ++c) {
@@ -550,6 +573,114 @@ bool LinearModel::ScoreBatch(std::span<const std::string_view> texts, std::span<
   const text::TokenizedText* tok;
   for (std::size_t i = 0; i < texts.size(); ++i) out[i] = Classify(texts[i], i, s, false, probs.data() + i * L, &tok);
   return true;
+}
+
+// LinearModel::PairWith's pair. Per text: one tokenisation, one lexicon score, one feature
+// extraction (the ids of both models: their word features are the same), the second model's
+// char n-grams from its memo, and one pass over 16-byte rows holding both models' rows of a
+// bucket (first model in lanes [0, dims_a), second in [dims_a, dims_a + dims_b)). The sums
+// are the same integers as each model's own, so the numbers are bit-identical
+// (linear_model_test checks it). A text long enough to reach the feature cap (where the memo
+// is not exact) is scored by each model on its own.
+class FusedPair final : public ClassifierPair {
+ public:
+  FusedPair(const LinearModel& a, const LinearModel& b) : a_(a), b_(b) {
+    const WeightsData& wa = a.weights_;
+    const WeightsData& wb = b.weights_;
+    const std::size_t buckets = wa.features.buckets;
+    rows_.reset(new std::int8_t[buckets * kRow]);  // every byte written below
+    if (wa.dims == 4 && wb.dims == 8) {  // the shipped pair: fixed-size copies, no calls
+      Interleave<4, 8>(wa.q8.data(), wb.q8.data(), buckets);
+    } else {
+      Interleave<0, 0>(wa.q8.data(), wb.q8.data(), buckets, wa.dims, wb.dims);
+    }
+  }
+
+  bool ScoreBatch(std::span<const std::string_view> texts, std::span<ScoredText> out_a, std::span<float> probs_a,
+                  std::span<ScoredText> out_b, std::span<float> probs_b) const override {
+    const std::size_t la = a_.n_labels(), lb = b_.n_labels(), n = texts.size();
+    if (out_a.size() < n || out_b.size() < n || probs_a.size() / la < n || probs_b.size() / lb < n) return false;
+    LinearModel::Scratch& s = LinearModel::ThreadScratch();
+    if (s.feats.size() < kMaxFeatures) {
+      s.feats.resize(kMaxFeatures);
+      s.origin.resize(kMaxFeatures);
+    }
+    if (s.word_ids.size() < kMaxFeatures) s.word_ids.resize(kMaxFeatures);
+    const FeatureConfig& cfg_a = a_.weights_.features;
+    const FeatureConfig& cfg_b = b_.weights_.features;
+    const std::uint32_t da = a_.weights_.dims, db = b_.weights_.dims;
+    const RowPrefetch rows{rows_.get(), kRow};
+    for (std::size_t i = 0; i < n; ++i) {
+      float* pa = probs_a.data() + i * la;
+      float* pb = probs_b.data() + i * lb;
+      a_.tokenizer_.Tokenize(texts[i], s.tok);
+      if (!WordHookIsExact(s.tok, cfg_b)) [[unlikely]] {
+        const text::TokenizedText* tok;
+        out_a[i] = a_.Classify(texts[i], kNoSlot, s, false, pa, &tok);
+        out_b[i] = b_.Classify(texts[i], kNoSlot, s, false, pb, &tok);
+        continue;
+      }
+      std::size_t nf = ExtractFeatures(s.tok, cfg_a, nullptr, s.feats.data(), nullptr, rows);
+      if (a_.lexicon_) nf = AddLexiconFeatures(cfg_a, a_.lexicon_->Score(s.tok), s.feats.data(), nullptr, nf, rows);
+      WordGramSums words{};
+      if (cfg_b.maxn > 0) {
+        words.sets = MemoFor(b_.uid_);
+        words.cfg = &cfg_b;
+        words.q8 = b_.weights_.q8.data();
+        words.dims = db;
+        words.ids = s.word_ids.data();
+        ForEachNgramWord(s.tok, cfg_b, [&words](std::string_view w, std::uint64_t h) { words.AddWord(w, h); });
+      }
+      alignas(16) std::int32_t acc[kRow];
+      AccumulateFixed<std::int8_t, kRow>(rows_.get(), s.feats.data(), nf, acc);
+      std::int32_t acc_b[kMemoDims];
+      for (std::uint32_t d = 0; d < db; ++d) acc_b[d] = acc[da + d] + words.acc[d];
+      float z[kRow];
+      a_.RawFromSums(acc, nf, z);
+      out_a[i] = a_.Decide(z, pa);
+      b_.RawFromSums(acc_b, nf + words.count, z);
+      out_b[i] = b_.Decide(z, pb);
+    }
+    return true;
+  }
+
+  static constexpr std::size_t kRow = 16;  // bytes (int8 lanes) per bucket
+
+ private:
+  // rows_[k] = a's row k, b's row k, zeros; DA/DB: the row sizes when fixed at compile time.
+  template <std::size_t DA, std::size_t DB>
+  void Interleave(const std::int8_t* qa, const std::int8_t* qb, std::size_t buckets, std::size_t da = DA,
+                  std::size_t db = DB) {
+    if constexpr (DA != 0) da = DA;
+    if constexpr (DB != 0) db = DB;
+    std::int8_t* out = rows_.get();
+    for (std::size_t k = 0; k < buckets; ++k, out += kRow) {
+      std::int8_t row[kRow] = {};
+      std::memcpy(row, qa + k * da, da);
+      std::memcpy(row + da, qb + k * db, db);
+      std::memcpy(out, row, kRow);
+    }
+  }
+
+  const LinearModel& a_;
+  const LinearModel& b_;
+  std::unique_ptr<std::int8_t[]> rows_;  // buckets x kRow
+};
+
+std::unique_ptr<ClassifierPair> LinearModel::PairWith(const Classifier& second) const {
+  const auto* b = dynamic_cast<const LinearModel*>(&second);
+  if (b == nullptr) return nullptr;
+  const WeightsData& wa = weights_;
+  const WeightsData& wb = b->weights_;
+  FeatureConfig fa = wa.features, fb = wb.features;
+  if (fa.maxn != 0) return nullptr;  // char n-grams in the second model only
+  fa.minn = fb.minn = fb.maxn = 0;
+  if (!(fa == fb) || wa.dtype != DType::kInt8 || wb.dtype != DType::kInt8) return nullptr;
+  if (wa.dims + wb.dims > FusedPair::kRow || wb.dims > kMemoDims) return nullptr;
+  if (wa.q8.size() != std::size_t{fa.buckets} * wa.dims || wb.q8.size() != std::size_t{fb.buckets} * wb.dims) {
+    return nullptr;
+  }
+  return std::make_unique<FusedPair>(*this, *b);
 }
 
 void LinearModel::PredictBatch(std::span<const std::string_view> texts, std::span<Prediction> out,

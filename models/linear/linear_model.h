@@ -74,6 +74,12 @@ class LinearModel final : public Classifier {
                     const PredictOptions& opts = {}) const override;
   bool ScoreBatch(std::span<const std::string_view> texts, std::span<ScoredText> out,
                   std::span<float> probs) const override;
+  // With another LinearModel over the same word features (the shipped sentiment + emotion:
+  // same buckets, word n-grams, flags and lexicon bins, int8, 8 + 8 padded labels at most,
+  // char n-grams in the second only): a pair that tokenises, scores the lexicon and hashes
+  // each text once and reads both models' rows of a feature from one interleaved copy of
+  // the two tables (16 bytes per bucket) built here. nullptr for any other model.
+  std::unique_ptr<ClassifierPair> PairWith(const Classifier& second) const override;
 
   // Raw logits (before calibration) of one text into z[0..n_labels).
   void RawLogits(std::string_view text, float* z) const;
@@ -104,6 +110,11 @@ class LinearModel final : public Classifier {
   // The one place PredictBatch and ScoreBatch take their numbers from.
   ScoredText Classify(std::string_view text, std::size_t slot, Scratch& s, bool want_origin, float* p,
                       const text::TokenizedText** tok) const;
+  // Classify's second half: probabilities into p from raw logits z, and the decision.
+  ScoredText Decide(const float* z, float* p) const;
+  // Raw logits z[0..n_labels) from the integer row sums of n features.
+  void RawFromSums(const std::int32_t* acc, std::size_t n, float* z) const;
+  friend class FusedPair;
 
   LinearModelMeta meta_;
   WeightsData weights_;

@@ -24,7 +24,7 @@ std::string TempDir(const std::string& name) {
 }
 
 std::unique_ptr<LinearModel> RandomModel(bool multi, DType dtype = DType::kInt8, std::uint32_t maxn = 0,
-                                         unsigned seed = 5) {
+                                         unsigned seed = 5, bool lexicon = false, std::uint32_t buckets = 1000) {
   LinearModelMeta meta;
   meta.name = "toy";
   meta.version = "7";
@@ -32,7 +32,8 @@ std::unique_ptr<LinearModel> RandomModel(bool multi, DType dtype = DType::kInt8,
                       : std::vector<std::string>{"negative", "neutral", "positive"};
   meta.multi_label = multi;
   FeatureConfig cfg;
-  cfg.buckets = 1000;
+  cfg.buckets = buckets;
+  cfg.lexicon_features = lexicon;
   cfg.minn = maxn ? 2 : 0;
   cfg.maxn = maxn;
   const std::size_t L = meta.labels.size();
@@ -248,6 +249,69 @@ TEST(LinearModel, ScoreBatchMatchesPredictBatch) {
       }
     }
   }
+}
+
+// A FusedPair (the shipped sentiment + emotion shape: same word features, char n-grams in the
+// second model only) gives each model's own ScoreBatch numbers, bit for bit: for short texts
+// through the interleaved rows and the memo, for texts past the feature cap through the
+// models themselves, and after the memo has seen other texts.
+TEST(LinearModel, PairScoresExactlyAsEachModelAlone) {
+  for (bool lexicon : {false, true}) {
+    auto a = RandomModel(false, DType::kInt8, 0, 31, lexicon);
+    auto b = RandomModel(true, DType::kInt8, 4, 32, lexicon);
+    auto pair = a->PairWith(*b);
+    ASSERT_NE(pair, nullptr);
+    std::string near_cap;
+    for (int i = 0; i < 3000; ++i) near_cap += "word" + std::to_string(i % 97) + " ";
+    std::vector<std::string> texts(kTexts.begin(), kTexts.end());
+    texts.push_back(near_cap);
+    unsigned x = 7;
+    for (int t = 0; t < 300; ++t) {  // enough distinct words to evict memo entries
+      std::string text;
+      for (int k = 0; k < 9; ++k) {
+        const int len = 1 + static_cast<int>((x = x * 1103515245u + 12345u) >> 16) % 9;
+        for (int c = 0; c < len; ++c) text += static_cast<char>('a' + ((x = x * 1103515245u + 12345u) >> 16) % 6);
+        text += k % 4 == 3 ? "! " : " ";
+      }
+      texts.push_back(text);
+    }
+    std::vector<std::string_view> views(texts.begin(), texts.end());
+    const std::size_t n = views.size(), la = a->n_labels(), lb = b->n_labels();
+    for (int round = 0; round < 2; ++round) {
+      std::vector<ScoredText> sa(n), sb(n), pa(n), pb(n);
+      std::vector<float> qa(n * la), qb(n * lb), ra(n * la, -1.f), rb(n * lb, -1.f);
+      ASSERT_TRUE(a->ScoreBatch(views, sa, qa));
+      ASSERT_TRUE(b->ScoreBatch(views, sb, qb));
+      ASSERT_TRUE(pair->ScoreBatch(views, pa, ra, pb, rb));
+      for (std::size_t i = 0; i < n; ++i) {
+        EXPECT_EQ(pa[i].label, sa[i].label) << views[i].substr(0, 40);
+        EXPECT_EQ(pa[i].score, sa[i].score) << views[i].substr(0, 40);
+        EXPECT_EQ(pb[i].label, sb[i].label) << views[i].substr(0, 40);
+        EXPECT_EQ(pb[i].score, sb[i].score) << views[i].substr(0, 40);
+        EXPECT_EQ(pb[i].over_threshold, sb[i].over_threshold) << views[i].substr(0, 40);
+      }
+      EXPECT_EQ(ra, qa);
+      EXPECT_EQ(rb, qb);
+      std::reverse(views.begin(), views.end());
+    }
+    // Outputs too short for the batch are refused, as ScoreBatch refuses them.
+    std::vector<ScoredText> one(1), two(2);
+    std::vector<float> pa1(la), pb2(2 * lb);
+    EXPECT_FALSE(pair->ScoreBatch(std::span(views).first(2), two, pa1, two, pb2));
+    EXPECT_FALSE(pair->ScoreBatch(std::span(views).first(2), one, pb2, two, pb2));
+  }
+}
+
+// Models whose word features differ, or that the interleaved rows cannot hold, get no pair.
+TEST(LinearModel, PairOnlyForModelsSharingWordFeatures) {
+  auto words = RandomModel(false, DType::kInt8, 0, 41);
+  auto chars = RandomModel(true, DType::kInt8, 4, 42);
+  EXPECT_NE(words->PairWith(*chars), nullptr);
+  EXPECT_EQ(chars->PairWith(*words), nullptr);  // char n-grams only in the second
+  EXPECT_EQ(words->PairWith(*RandomModel(true, DType::kInt8, 4, 43, true)), nullptr);  // + lexicon bins
+  EXPECT_EQ(words->PairWith(*RandomModel(true, DType::kInt8, 4, 44, false, 2000)), nullptr);  // buckets
+  EXPECT_EQ(words->PairWith(*RandomModel(true, DType::kInt16, 4, 45)), nullptr);
+  EXPECT_EQ(RandomModel(false, DType::kInt16, 0, 46)->PairWith(*chars), nullptr);
 }
 
 TEST(LinearModel, ScoreBatchRefusesShortOutputs) {
