@@ -620,11 +620,17 @@ class FusedPair final : public ClassifierPair {
         out_b[i] = b_.Classify(texts[i], kNoSlot, s, false, pb, &tok);
         continue;
       }
+      WordGramSet* const memo = cfg_b.maxn > 0 ? MemoFor(b_.uid_) : nullptr;
+      if (memo) {  // the memo's sets of this text's words, read after the lexicon and hashing below
+        for (const text::Token& t : s.tok.tokens) {
+          if (HasCharNgrams(t, cfg_b)) PrefetchLine(&memo[WordGramSums::Set(t.hash)]);
+        }
+      }
       std::size_t nf = ExtractFeatures(s.tok, cfg_a, nullptr, s.feats.data(), nullptr, rows);
       if (a_.lexicon_) nf = AddLexiconFeatures(cfg_a, a_.lexicon_->Score(s.tok), s.feats.data(), nullptr, nf, rows);
       WordGramSums words{};
-      if (cfg_b.maxn > 0) {
-        words.sets = MemoFor(b_.uid_);
+      if (memo) {
+        words.sets = memo;
         words.cfg = &cfg_b;
         words.q8 = b_.weights_.q8.data();
         words.dims = db;
