@@ -22,11 +22,25 @@
 namespace sentio::models::linear {
 namespace json = boost::json;
 
+namespace {
+struct WordGramSet;
+// A memo miss whose rows are still loading: its ids are ids[first, first + n).
+struct WordGramMiss {
+  const char* word;   // the token's text, valid until the text is done
+  WordGramSet* set;   // where to store it; nullptr: a word too long to store
+  std::uint32_t first;
+  std::uint32_t n;
+  std::uint8_t len;
+};
+
+}  // namespace
+
 struct LinearModel::Scratch {
   text::TokenizedText tok;
   std::vector<std::uint32_t> feats;   // kMaxFeatures slots; the first n_feats are valid
   std::vector<FeatureOrigin> origin;  // same, when explaining
-  std::vector<std::uint32_t> word_ids;  // char n-gram ids of one word (memo misses)
+  std::vector<std::uint32_t> word_ids;  // char n-gram ids of the memo misses of a text
+  std::vector<WordGramMiss> misses;     // a slot per token
   std::size_t n_feats = 0;
   std::vector<float> token_weight;
   std::vector<std::uint32_t> order;
@@ -323,6 +337,10 @@ WordGramSet* MemoFor(std::uint64_t uid) {
   return t_memos[0].sets.data();
 }
 
+// Sums the char n-gram rows of a text's words: AddWord for each word, then Finish. A word in
+// the memo is added at once; for a miss the ids are computed and their rows prefetched, and
+// Finish sums them (and stores the word) once all the text's words have been seen, so the
+// misses' random row reads overlap with each other and with the caller's other work.
 struct WordGramSums {
   WordGramSet* sets;
   const FeatureConfig* cfg;
@@ -330,21 +348,11 @@ struct WordGramSums {
   const std::int16_t* q16;
   std::uint32_t dims;
   std::uint32_t* ids;  // scratch, kMaxFeatures slots
+  WordGramMiss* misses;  // scratch, a slot per token of the text
   I32x8 acc = {};
   std::size_t count = 0;
-
-  // Adds the rows of w's char n-grams to `sum`; returns how many there are.
-  std::size_t SumRows(std::string_view w, I32x8& sum) const {
-    const std::size_t n = WordCharNgramIds(w, *cfg, ids, kMaxFeatures);
-    std::int32_t part[kMemoDims] = {};
-    if (q8) {
-      Accumulate(q8, dims, ids, n, part);
-    } else {
-      Accumulate(q16, dims, ids, n, part);
-    }
-    for (std::uint32_t d = 0; d < dims; ++d) sum[d] += part[d];
-    return n;
-  }
+  std::size_t n_miss = 0;
+  std::size_t used = 0;  // ids taken by misses
 
   static bool Holds(const WordGramEntry& e, std::string_view w) {
     return e.len == w.size() && EqualShort(std::string_view(e.key, w.size()), w);
@@ -356,38 +364,63 @@ struct WordGramSums {
   static void Add(void* ctx, std::string_view w, std::uint64_t h) { static_cast<WordGramSums*>(ctx)->AddWord(w, h); }
 
   [[gnu::always_inline]] void AddWord(std::string_view w, std::uint64_t h) {
-    auto& c = *this;
     if (w.size() > kMemoKey) {
-      c.count += c.SumRows(w, c.acc);
+      Miss(w, nullptr);
       return;
     }
-    WordGramSet& set = c.sets[Set(h)];
+    WordGramSet& set = sets[Set(h)];
     const WordGramEntry* e = &set.way[0];
     if (!Holds(*e, w)) [[unlikely]] {
-      if (Holds(set.way[1], w)) {  // moved to the front: frequent words stay in way 0
-        std::swap(set.way[0], set.way[1]);
-      } else {
-        I32x8 sum = {};
-        const std::size_t n = c.SumRows(w, sum);
-        c.acc += sum;
-        c.count += n;
-        // Stored only when the int16 lanes and the uint8 count hold it exactly.
-        const I32x8 hi = sum > 32767, lo = sum < -32768;
-        for (int d = 0; d < 8; ++d) {
-          if (hi[d] | lo[d]) return;
-        }
-        if (n > 255) return;
-        set.way[1] = set.way[0];
-        WordGramEntry& f = set.way[0];
-        f.sum = __builtin_convertvector(sum, I16x8);
-        std::memcpy(f.key, w.data(), w.size());
-        f.len = static_cast<std::uint8_t>(w.size());
-        f.count = static_cast<std::uint8_t>(n);
+      if (!Holds(set.way[1], w)) {
+        Miss(w, &set);
         return;
       }
+      std::swap(set.way[0], set.way[1]);  // moved to the front: frequent words stay in way 0
     }
-    c.acc += __builtin_convertvector(e->sum, I32x8);
-    c.count += e->count;
+    acc += __builtin_convertvector(e->sum, I32x8);
+    count += e->count;
+  }
+
+  void Miss(std::string_view w, WordGramSet* set) {
+    const std::size_t n = WordCharNgramIds(w, *cfg, ids + used, kMaxFeatures - used);
+    const char* base = q8 ? reinterpret_cast<const char*>(q8) : reinterpret_cast<const char*>(q16);
+    const std::size_t stride = q8 ? dims : dims * sizeof(std::int16_t);
+    for (std::size_t k = 0; k < n; ++k) PrefetchLine(base + ids[used + k] * stride);
+    misses[n_miss++] = {w.data(), set, static_cast<std::uint32_t>(used), static_cast<std::uint32_t>(n),
+                        static_cast<std::uint8_t>(w.size())};
+    used += n;
+  }
+
+  // Adds the misses' rows, and stores each missed word whose int16 lanes and uint8 count
+  // hold its sums exactly.
+  void Finish() {
+    for (std::size_t i = 0; i < n_miss; ++i) {
+      const WordGramMiss& m = misses[i];
+      std::int32_t part[kMemoDims] = {};
+      if (q8) {
+        Accumulate(q8, dims, ids + m.first, m.n, part);
+      } else {
+        Accumulate(q16, dims, ids + m.first, m.n, part);
+      }
+      I32x8 sum = {};
+      for (std::uint32_t d = 0; d < dims; ++d) sum[d] = part[d];
+      acc += sum;
+      count += m.n;
+      if (m.set == nullptr || m.n > 255) continue;
+      const I32x8 hi = sum > 32767, lo = sum < -32768;
+      bool fits = true;
+      for (int d = 0; d < 8; ++d) fits &= !(hi[d] | lo[d]);
+      const std::string_view w(m.word, m.len);
+      if (!fits || Holds(m.set->way[0], w)) continue;  // (a word missed twice in one text)
+      m.set->way[1] = m.set->way[0];
+      WordGramEntry& f = m.set->way[0];
+      f.sum = __builtin_convertvector(sum, I16x8);
+      std::memcpy(f.key, w.data(), w.size());
+      f.len = m.len;
+      f.count = static_cast<std::uint8_t>(m.n);
+    }
+    n_miss = 0;
+    used = 0;
   }
 };
 
@@ -461,6 +494,8 @@ const text::TokenizedText& LinearModel::Logits(std::string_view text, std::size_
     words.q16 = weights_.dtype == DType::kInt8 ? nullptr : weights_.q16.data();
     words.dims = weights_.dims;
     words.ids = s.word_ids.data();
+    if (s.misses.size() < tok->tokens.size()) s.misses.resize(tok->tokens.size());
+    words.misses = s.misses.data();
     hook = {&WordGramSums::Add, &words};
   }
   const RowPrefetch rows = weights_.dtype == DType::kInt8
@@ -498,6 +533,7 @@ const text::TokenizedText& LinearModel::Logits(std::string_view text, std::size_
   }
   std::size_t n = nf;
   if (memo) {
+    words.Finish();
     for (std::uint32_t d = 0; d < weights_.dims; ++d) acc[d] += words.acc[d];
     n += words.count;
   }
@@ -635,10 +671,13 @@ class FusedPair final : public ClassifierPair {
         words.q8 = b_.weights_.q8.data();
         words.dims = db;
         words.ids = s.word_ids.data();
+        if (s.misses.size() < s.tok.tokens.size()) s.misses.resize(s.tok.tokens.size());
+        words.misses = s.misses.data();
         ForEachNgramWord(s.tok, cfg_b, [&words](std::string_view w, std::uint64_t h) { words.AddWord(w, h); });
       }
       alignas(16) std::int32_t acc[kRow];
       AccumulateFixed<std::int8_t, kRow>(rows_.get(), s.feats.data(), nf, acc);
+      if (memo) words.Finish();  // the misses' rows were loading during the sum above
       std::int32_t acc_b[kMemoDims];
       for (std::uint32_t d = 0; d < db; ++d) acc_b[d] = acc[da + d] + words.acc[d];
       float z[kRow];
