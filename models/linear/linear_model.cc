@@ -15,6 +15,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/huge_pages.h"
 #include "core/json_writer.h"
 #include "core/prefetch.h"
 #include "core/short_strings.h"
@@ -618,13 +619,19 @@ bool LinearModel::ScoreBatch(std::span<const std::string_view> texts, std::span<
 // are the same integers as each model's own, so the numbers are bit-identical
 // (linear_model_test checks it). A text long enough to reach the feature cap (where the memo
 // is not exact) is scored by each model on its own.
+struct HugeDeleter {
+  std::size_t bytes = 0;
+  void operator()(std::int8_t* p) const noexcept { FreeHuge(p, bytes); }
+};
+
 class FusedPair final : public ClassifierPair {
  public:
   FusedPair(const LinearModel& a, const LinearModel& b) : a_(a), b_(b) {
     const WeightsData& wa = a.weights_;
     const WeightsData& wb = b.weights_;
     const std::size_t buckets = wa.features.buckets;
-    rows_.reset(new std::int8_t[buckets * kRow]);  // every byte written below
+    rows_.reset(static_cast<std::int8_t*>(AllocateHuge(buckets * kRow)));  // every byte written below
+    rows_.get_deleter().bytes = buckets * kRow;
     if (wa.dims == 4 && wb.dims == 8) {  // the shipped pair: fixed-size copies, no calls
       Interleave<4, 8>(wa.q8.data(), wb.q8.data(), buckets);
     } else {
@@ -709,7 +716,7 @@ class FusedPair final : public ClassifierPair {
 
   const LinearModel& a_;
   const LinearModel& b_;
-  std::unique_ptr<std::int8_t[]> rows_;  // buckets x kRow
+  std::unique_ptr<std::int8_t[], HugeDeleter> rows_;  // buckets x kRow
 };
 
 std::unique_ptr<ClassifierPair> LinearModel::PairWith(const Classifier& second) const {

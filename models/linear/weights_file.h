@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "core/huge_pages.h"
 #include "core/status.h"
 #include "models/linear/features.h"
 
@@ -41,8 +42,10 @@ struct WeightsData {
   FeatureConfig features;
   std::vector<float> scale;          // dims
   std::vector<float> bias;           // dims
-  std::vector<std::int8_t> q8;       // buckets * dims when dtype == kInt8
-  std::vector<std::int16_t> q16;     // buckets * dims when dtype == kInt16
+  // buckets * dims when dtype == kInt8 / kInt16; read at random, so on huge pages where the
+  // kernel has them (core/huge_pages.h)
+  std::vector<std::int8_t, HugePageAllocator<std::int8_t>> q8;
+  std::vector<std::int16_t, HugePageAllocator<std::int16_t>> q16;
 };
 
 inline std::uint32_t PaddedDims(std::uint32_t n_labels) { return (n_labels + 3u) & ~3u; }
