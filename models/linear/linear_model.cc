@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <new>
 #include <sstream>
 #if defined(__SSE4_1__)
 #include <smmintrin.h>
@@ -619,6 +620,10 @@ bool LinearModel::ScoreBatch(std::span<const std::string_view> texts, std::span<
 // are the same integers as each model's own, so the numbers are bit-identical
 // (linear_model_test checks it). A text long enough to reach the feature cap (where the memo
 // is not exact) is scored by each model on its own.
+// The most memory a FusedPair's interleaved rows may take (4M buckets; the shipped models
+// have 1M: 16 MiB). Larger models are scored one after the other instead.
+constexpr std::size_t kMaxPairBytes = std::size_t{64} << 20;
+
 struct HugeDeleter {
   std::size_t bytes = 0;
   void operator()(std::int8_t* p) const noexcept { FreeHuge(p, bytes); }
@@ -729,10 +734,15 @@ std::unique_ptr<ClassifierPair> LinearModel::PairWith(const Classifier& second) 
   fa.minn = fb.minn = fb.maxn = 0;
   if (!(fa == fb) || wa.dtype != DType::kInt8 || wb.dtype != DType::kInt8) return nullptr;
   if (wa.dims + wb.dims > FusedPair::kRow || wb.dims > kMemoDims) return nullptr;
+  if (std::size_t{fa.buckets} * FusedPair::kRow > kMaxPairBytes) return nullptr;  // bounded extra memory
   if (wa.q8.size() != std::size_t{fa.buckets} * wa.dims || wb.q8.size() != std::size_t{fb.buckets} * wb.dims) {
     return nullptr;
   }
-  return std::make_unique<FusedPair>(*this, *b);
+  try {
+    return std::make_unique<FusedPair>(*this, *b);
+  } catch (const std::bad_alloc&) {
+    return nullptr;  // no memory for the rows: the models score one after the other
+  }
 }
 
 void LinearModel::PredictBatch(std::span<const std::string_view> texts, std::span<Prediction> out,

@@ -75,10 +75,11 @@ class LinearModel final : public Classifier {
   bool ScoreBatch(std::span<const std::string_view> texts, std::span<ScoredText> out,
                   std::span<float> probs) const override;
   // With another LinearModel over the same word features (the shipped sentiment + emotion:
-  // same buckets, word n-grams, flags and lexicon bins, int8, 8 + 8 padded labels at most,
-  // char n-grams in the second only): a pair that tokenises, scores the lexicon and hashes
-  // each text once and reads both models' rows of a feature from one interleaved copy of
-  // the two tables (16 bytes per bucket) built here. nullptr for any other model.
+  // same buckets, word n-grams, flags and lexicon bins, int8, at most 16 padded labels in all
+  // and 8 in the second, char n-grams in the second only): a pair that tokenises, scores the
+  // lexicon and hashes each text once and reads both models' rows of a feature from one
+  // interleaved copy of the two tables (16 bytes per bucket, at most 64 MiB) built here.
+  // nullptr for any other model.
   std::unique_ptr<ClassifierPair> PairWith(const Classifier& second) const override;
 
   // Raw logits (before calibration) of one text into z[0..n_labels).
