@@ -613,13 +613,6 @@ bool LinearModel::ScoreBatch(std::span<const std::string_view> texts, std::span<
   return true;
 }
 
-// LinearModel::PairWith's pair. Per text: one tokenisation, one lexicon score, one feature
-// extraction (the ids of both models: their word features are the same), the second model's
-// char n-grams from its memo, and one pass over 16-byte rows holding both models' rows of a
-// bucket (first model in lanes [0, dims_a), second in [dims_a, dims_a + dims_b)). The sums
-// are the same integers as each model's own, so the numbers are bit-identical
-// (linear_model_test checks it). A text long enough to reach the feature cap (where the memo
-// is not exact) is scored by each model on its own.
 // The most memory a FusedPair's interleaved rows may take (4M buckets; the shipped models
 // have 1M: 16 MiB). Larger models are scored one after the other instead.
 constexpr std::size_t kMaxPairBytes = std::size_t{64} << 20;
@@ -629,14 +622,23 @@ struct HugeDeleter {
   void operator()(std::int8_t* p) const noexcept { FreeHuge(p, bytes); }
 };
 
+// LinearModel::PairWith's pair. Per text: one tokenisation, one lexicon score, one feature
+// extraction (the ids of both models: their word features are the same), the second model's
+// char n-grams from its memo, and one pass over 16-byte rows holding both models' rows of a
+// bucket (first model in lanes [0, dims_a), second in [dims_a, dims_a + dims_b)). The sums
+// are the same integers as each model's own, so the numbers are bit-identical
+// (linear_model_test checks it). A text long enough to reach the feature cap (where the memo
+// is not exact) is scored by each model on its own.
 class FusedPair final : public ClassifierPair {
  public:
-  FusedPair(const LinearModel& a, const LinearModel& b) : a_(a), b_(b) {
+  FusedPair(const LinearModel& a, const LinearModel& b)
+      : a_(a),
+        b_(b),
+        rows_(static_cast<std::int8_t*>(AllocateHuge(std::size_t{a.weights_.features.buckets} * kRow)),
+              HugeDeleter{std::size_t{a.weights_.features.buckets} * kRow}) {  // every byte written below
     const WeightsData& wa = a.weights_;
     const WeightsData& wb = b.weights_;
     const std::size_t buckets = wa.features.buckets;
-    rows_.reset(static_cast<std::int8_t*>(AllocateHuge(buckets * kRow)));  // every byte written below
-    rows_.get_deleter().bytes = buckets * kRow;
     if (wa.dims == 4 && wb.dims == 8) {  // the shipped pair: fixed-size copies, no calls
       Interleave<4, 8>(wa.q8.data(), wb.q8.data(), buckets);
     } else {
@@ -658,6 +660,7 @@ class FusedPair final : public ClassifierPair {
     const FeatureConfig& cfg_b = b_.weights_.features;
     const std::uint32_t da = a_.weights_.dims, db = b_.weights_.dims;
     const RowPrefetch rows{rows_.get(), kRow};
+    WordGramSet* const memo = cfg_b.maxn > 0 ? MemoFor(b_.uid_) : nullptr;
     for (std::size_t i = 0; i < n; ++i) {
       float* pa = probs_a.data() + i * la;
       float* pb = probs_b.data() + i * lb;
@@ -668,7 +671,6 @@ class FusedPair final : public ClassifierPair {
         out_b[i] = b_.Classify(texts[i], kNoSlot, s, false, pb, &tok);
         continue;
       }
-      WordGramSet* const memo = cfg_b.maxn > 0 ? MemoFor(b_.uid_) : nullptr;
       if (memo) {  // the memo's sets of this text's words, read after the lexicon and hashing below
         for (const text::Token& t : s.tok.tokens) {
           if (HasCharNgrams(t, cfg_b)) PrefetchLine(&memo[WordGramSums::Set(t.hash)]);
