@@ -713,6 +713,17 @@ class FusedPair final : public ClassifierPair {
     if constexpr (DA != 0) da = DA;
     if constexpr (DB != 0) db = DB;
     std::int8_t* out = rows_.get();
+#if defined(__SSE4_1__)
+    if constexpr (DA == 4 && DB == 8) {  // one 16-byte store per bucket
+      for (std::size_t k = 0; k < buckets; ++k, out += kRow) {
+        std::int32_t a;
+        std::memcpy(&a, qa + k * 4, sizeof a);
+        const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(qb + k * 8));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_or_si128(_mm_cvtsi32_si128(a), _mm_slli_si128(b, 4)));
+      }
+      return;
+    }
+#endif
     for (std::size_t k = 0; k < buckets; ++k, out += kRow) {
       std::int8_t row[kRow] = {};
       std::memcpy(row, qa + k * da, da);

@@ -256,9 +256,11 @@ TEST(LinearModel, ScoreBatchMatchesPredictBatch) {
 // through the interleaved rows and the memo, for texts past the feature cap through the
 // models themselves, and after the memo has seen other texts.
 TEST(LinearModel, PairScoresExactlyAsEachModelAlone) {
-  for (bool lexicon : {false, true}) {
+  // (multi, lexicon): the shipped shape (3 + 7 labels: 4 + 8 lanes) with and without the
+  // lexicon bins, and 3 + 3 labels (4 + 4 lanes: the general interleaving).
+  for (auto [multi, lexicon] : {std::pair{true, false}, std::pair{true, true}, std::pair{false, true}}) {
     auto a = RandomModel(false, DType::kInt8, 0, 31, lexicon);
-    auto b = RandomModel(true, DType::kInt8, 4, 32, lexicon);
+    auto b = RandomModel(multi, DType::kInt8, 4, 32, lexicon);
     auto pair = a->PairWith(*b);
     ASSERT_NE(pair, nullptr);
     std::string near_cap;
