@@ -52,15 +52,16 @@ assert [r["id"] for r in rows] == ["a", "7"], rows
 assert rows[0]["explanation"] and "emotion" not in rows[0]
 ' "$T/j.out"
 
-# Without --explain, analyze formats the models' compact results (ScoreBatch); with it, full
+# Without --explain, analyze formats the models' compact results (ScoreBatch; for the shipped
+# pair, from batches of 256 texts on, both models in one pass: ClassifierPair); with it, full
 # Predictions. Less the explanation, both give the same bytes (ids, multi-label lists, both
-# models, the models swapped).
+# models, the models swapped). 600 records: a full 512-record batch and a short one.
 python3 - "$T/mixed.jsonl" <<'PY'
 import json, sys
 texts = ["I love this so much!", "this is the worst, I hate it", "The meeting is at 3pm",
          "so scared and sad :( #fail", "WOW what a surprise!!! \U0001F62E", "", "meh \\u00e9t\u00e9 &amp; co"]
 with open(sys.argv[1], "w") as f:
-    for i in range(200):
+    for i in range(600):
         f.write(json.dumps({"id": "q\"%d" % i if i % 2 else i, "text": texts[i % len(texts)] + " %d" % (i % 5)}) + "\n")
 PY
 for models in "" "--model emotion --emotion-model sentiment"; do
