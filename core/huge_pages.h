@@ -3,10 +3,9 @@
 // aligned and marked MADV_HUGEPAGE, so that where the kernel has transparent huge pages
 // (mode `always` or `madvise`; this project's VMs run `madvise`) they are backed by 2 MiB
 // pages. A random read of a multi-MB table then needs one TLB entry per 2 MiB instead of one
-// per 4 KiB: without them
-// nearly every read of a feature's row is a TLB miss and a page walk (costly under
-// virtualisation), which stalls even the prefetches. Smaller blocks are plain allocations.
-// Where the kernel gives no huge pages this changes nothing but the alignment.
+// per 4 KiB: without them nearly every read of a feature's row is a TLB miss and a page walk
+// (costly under virtualisation), which stalls even the prefetches. Smaller blocks are plain
+// allocations. Where the kernel gives no huge pages this changes nothing but the alignment.
 #include <sys/mman.h>
 
 #include <cstddef>
