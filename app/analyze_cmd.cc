@@ -196,17 +196,16 @@ struct Models {
   std::unique_ptr<models::Classifier> emotion;
   std::unique_ptr<LabelJson> sentiment_json, emotion_json;  // set with the models
   bool compact = false;  // both models have ScoreBatch (used unless --explain)
-  // Both models in one pass, where they can share work. Made on the first batch of at least
-  // kPairMinBatch texts (building it costs a few ms, which one-line inputs do not pay);
-  // declared after the models, so destroyed first.
-  bool pair_wanted = false;
+  // Both models in one pass (the compact path only), where they can share work. Made on the
+  // first batch of at least kPairMinBatch texts (building it costs a few ms, which one-line
+  // inputs do not pay); declared after the models, so destroyed first.
   mutable std::once_flag pair_once;
   mutable std::unique_ptr<models::ClassifierPair> pair;
   static constexpr std::size_t kPairMinBatch = 256;
 
   // The pair for a batch of n texts, or nullptr (then each model scores on its own).
   const models::ClassifierPair* PairFor(std::size_t n) const {
-    if (!pair_wanted || n < kPairMinBatch) return nullptr;
+    if (!emotion || n < kPairMinBatch) return nullptr;
     std::call_once(pair_once, [this] { pair = sentiment->PairWith(*emotion); });
     return pair.get();
   }
@@ -441,7 +440,6 @@ int RunAnalyze(const AnalyzeOptions& o) {
   if (m.emotion) m.emotion_json = std::make_unique<LabelJson>(m.emotion->info().labels);
   m.compact = m.sentiment->ScoreBatch({}, {}, {}) && m.sentiment_json->ok() &&
               (!m.emotion || (m.emotion->ScoreBatch({}, {}, {}) && m.emotion_json->ok()));
-  m.pair_wanted = m.compact && m.emotion && !o.explain;
   m.version = m.sentiment->info().model_version();
   m.version_json = ",\"model_version\":";
   AppendJsonString(m.version_json, m.version);

@@ -48,6 +48,14 @@ struct LinearModel::Scratch {
   std::vector<std::uint32_t> order;
   std::array<float, 64> z{};
   std::array<float, 64> p{};
+
+  // Gives feats and origin their kMaxFeatures slots (once per thread).
+  void ReserveFeatures() {
+    if (feats.size() < kMaxFeatures) {
+      feats.resize(kMaxFeatures);
+      origin.resize(kMaxFeatures);
+    }
+  }
 };
 
 // One per thread, shared by PredictBatch, ScoreBatch and RawLogits (and by every model).
@@ -356,6 +364,23 @@ struct WordGramSums {
   std::size_t n_miss = 0;
   std::size_t used = 0;  // ids taken by misses
 
+  // Sums for a text of n_tokens tokens, over the rows of `w` and the memo `sets`; `ids` and
+  // `misses` are the thread's scratch, grown here as needed.
+  static WordGramSums For(WordGramSet* sets, const WeightsData& w, std::vector<std::uint32_t>& ids,
+                          std::vector<WordGramMiss>& misses, std::size_t n_tokens) {
+    if (ids.size() < kMaxFeatures) ids.resize(kMaxFeatures);
+    if (misses.size() < n_tokens) misses.resize(n_tokens);
+    WordGramSums r{};
+    r.sets = sets;
+    r.cfg = &w.features;
+    r.q8 = w.dtype == DType::kInt8 ? w.q8.data() : nullptr;
+    r.q16 = w.dtype == DType::kInt8 ? nullptr : w.q16.data();
+    r.dims = w.dims;
+    r.ids = ids.data();
+    r.misses = misses.data();
+    return r;
+  }
+
   static bool Holds(const WordGramEntry& e, std::string_view w) {
     return e.len == w.size() && EqualShort(std::string_view(e.key, w.size()), w);
   }
@@ -476,10 +501,7 @@ const text::TokenizedText& LinearModel::Logits(std::string_view text, std::size_
     }
     return &slot->lex;
   };
-  if (s.feats.size() < kMaxFeatures) {
-    s.feats.resize(kMaxFeatures);
-    s.origin.resize(kMaxFeatures);
-  }
+  s.ReserveFeatures();
   const FeatureConfig& cfg = weights_.features;
   // The fast path (no explanation asked, the feature cap out of reach): word char n-grams come
   // from the per-word memo and the other ids are shared through the slot. Both give exactly
@@ -489,15 +511,7 @@ const text::TokenizedText& LinearModel::Logits(std::string_view text, std::size_
   WordGramSums words{};
   WordNgramHook hook;
   if (memo) {
-    if (s.word_ids.size() < kMaxFeatures) s.word_ids.resize(kMaxFeatures);
-    words.sets = MemoFor(uid_);
-    words.cfg = &cfg;
-    words.q8 = weights_.dtype == DType::kInt8 ? weights_.q8.data() : nullptr;
-    words.q16 = weights_.dtype == DType::kInt8 ? nullptr : weights_.q16.data();
-    words.dims = weights_.dims;
-    words.ids = s.word_ids.data();
-    if (s.misses.size() < tok->tokens.size()) s.misses.resize(tok->tokens.size());
-    words.misses = s.misses.data();
+    words = WordGramSums::For(MemoFor(uid_), weights_, s.word_ids, s.misses, tok->tokens.size());
     hook = {&WordGramSums::Add, &words};
   }
   const RowPrefetch rows = weights_.dtype == DType::kInt8
@@ -651,11 +665,7 @@ class FusedPair final : public ClassifierPair {
     const std::size_t la = a_.n_labels(), lb = b_.n_labels(), n = texts.size();
     if (out_a.size() < n || out_b.size() < n || probs_a.size() / la < n || probs_b.size() / lb < n) return false;
     LinearModel::Scratch& s = LinearModel::ThreadScratch();
-    if (s.feats.size() < kMaxFeatures) {
-      s.feats.resize(kMaxFeatures);
-      s.origin.resize(kMaxFeatures);
-    }
-    if (s.word_ids.size() < kMaxFeatures) s.word_ids.resize(kMaxFeatures);
+    s.ReserveFeatures();
     const FeatureConfig& cfg_a = a_.weights_.features;
     const FeatureConfig& cfg_b = b_.weights_.features;
     const std::uint32_t da = a_.weights_.dims, db = b_.weights_.dims;
@@ -680,13 +690,7 @@ class FusedPair final : public ClassifierPair {
       if (a_.lexicon_) nf = AddLexiconFeatures(cfg_a, a_.lexicon_->Score(s.tok), s.feats.data(), nullptr, nf, rows);
       WordGramSums words{};
       if (memo) {
-        words.sets = memo;
-        words.cfg = &cfg_b;
-        words.q8 = b_.weights_.q8.data();
-        words.dims = db;
-        words.ids = s.word_ids.data();
-        if (s.misses.size() < s.tok.tokens.size()) s.misses.resize(s.tok.tokens.size());
-        words.misses = s.misses.data();
+        words = WordGramSums::For(memo, b_.weights_, s.word_ids, s.misses, s.tok.tokens.size());
         ForEachNgramWord(s.tok, cfg_b, [&words](std::string_view w, std::uint64_t h) { words.AddWord(w, h); });
       }
       alignas(16) std::int32_t acc[kRow];
