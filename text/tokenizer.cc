@@ -352,6 +352,18 @@ constexpr std::array<bool, 128> MakePlainWordStart() {
 }
 constexpr std::array<bool, 128> kPlainWordStart = MakePlainWordStart();
 
+// For a letter `c` that kPlainWordStart sends down the slow path (a URL's "h" / "w", an
+// emoticon's "x", "T", "o", "B", ...): true when the character after it, `next`, rules that
+// out, so the word can take the fast path. No emoticon has a lowercase letter second, and a
+// URL needs "ht" or "ww" (the slow path compares case-insensitively, so an uppercase second
+// letter stays there).
+inline bool LetterStartsPlainWord(char32_t c, char32_t next) {
+  if (next < 'a' || next > 'z') return false;
+  const char32_t lc = c | 0x20;
+  if (lc < 'a' || lc > 'z') return false;
+  return !(lc == 'h' && next == 't') && !(lc == 'w' && next == 'w');
+}
+
 // Candidates per first character (indices into kEmoticons, longest first), 0xFF-terminated.
 struct EmoticonIndex {
   std::array<std::array<std::uint8_t, 48>, 128> by_first{};
@@ -500,8 +512,8 @@ class Scanner {
         continue;
       }
       std::size_t e;
-      if (ch < 0x80 && kPlainWordStart[ch]) {  // common case: an ASCII word that is nothing special
-        k = ScanNonNumberWord(k);  // a letter or '_' starts no number
+      if (ch < 0x80 && (kPlainWordStart[ch] || LetterStartsPlainWord(ch, cps_[k + 1]))) {
+        k = ScanNonNumberWord(k);  // common case: an ASCII word that is nothing special
         continue;
       }
       if (ch < 0x80) {
@@ -841,6 +853,7 @@ class Scanner {
       upper |= static_cast<unsigned>(_mm_movemask_epi8(up)) & run;
       lower |= static_cast<unsigned>(_mm_movemask_epi8(low)) & run;
       _mm_storeu_si128(reinterpret_cast<__m128i*>(w), lc);
+#pragma GCC unroll 4
       for (unsigned j = 0; j < len; ++j) h = (h ^ static_cast<unsigned char>(w[j])) * kFnvPrime64;
       w += len;
       i += len;

@@ -169,7 +169,6 @@ struct Word {
   bool upper;             // is_upper_python(original)
   bool negator;           // negated([word])
   double booster;         // BOOSTER_DICT value (0 if none)
-  std::uint32_t token;    // index into TokenizedText::tokens
   Special special;        // which rule word it is (kSpNone for most)
   bool idiom_head;        // starts some idiom of kIdioms
 };
@@ -205,14 +204,24 @@ struct VaderLexicon::Impl {
     if (!elongated) return nullptr;
     return RetryDeElongated(t, buf, [&](std::string_view x) { return LexFind(x); });
   }
-  // Booster value of an elongated word that is not a booster as it is ("sooo" -> "so").
-  double DeElongatedBooster(std::string_view w) const {
+  // For an elongated word: its valence and booster value as Lookup and a de-elongated
+  // booster lookup ("sooo" -> "so") would find them, where *valence is still nullptr and
+  // *booster still 0, with one probe per de-elongated form for both.
+  void DeElongated(std::string_view t, const float** valence, double* booster) const {
+    if (t.size() > 64) return;
     char buf[64];
-    const float* v = RetryDeElongated(w, buf, [&](std::string_view x) -> const float* {
-      const WordInfo* i = words.Find(x);
-      return i && i->booster != 0 ? &i->booster : nullptr;
-    });
-    return v ? static_cast<double>(*v) : 0.0;
+    for (std::size_t keep : {2u, 1u}) {
+      if (*valence && *booster != 0) return;
+      std::size_t n = 0, run = 0;
+      for (std::size_t i = 0; i < t.size(); ++i) {
+        run = (i > 0 && t[i] == t[i - 1]) ? run + 1 : 1;
+        if (run <= keep) buf[n++] = t[i];
+      }
+      if (n == t.size()) continue;
+      const WordInfo* wi = words.Find(std::string_view(buf, n));
+      if (!*valence) *valence = LexiconValence(wi);
+      if (*booster == 0 && wi) *booster = wi->booster;
+    }
   }
   template <typename F>
   static const float* RetryDeElongated(std::string_view t, char* buf, F&& find) {
@@ -308,6 +317,9 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
   // SentiText.get_words_and_emoticons: tokens longer than one character, punctuation
   // excluded; plus the '!' / '?' counts of amplify_ep / amplify_qm.
   std::size_t ep = 0, qm = 0;
+  std::size_t caps = 0;                  // allcap_differential's count
+  bool any_valence = false;              // without one, every sentiment is 0
+  std::size_t but_at = tt.tokens.size();  // the first "but" (but_check), if any
   char buf[64];
   for (std::size_t i = 0; i < tt.tokens.size(); ++i) {
     const text::Token& t = tt.tokens[i];
@@ -325,7 +337,6 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
     w.upper = (t.flags & text::kAllCaps) != 0;
     w.negator = false;
     w.booster = 0.0;
-    w.token = static_cast<std::uint32_t>(i);
     w.special = kSpNone;
     w.idiom_head = false;
     switch (t.type) {
@@ -333,14 +344,16 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
         if (t.source_length <= 1 && txt.size() <= 1) continue;  // JS drops 1-char tokens
         const bool elongated = (t.flags & text::kElongated) != 0;
         const WordInfo* wi = im.words.Find(txt, t.hash);
-        w.valence = im.Lookup(txt, wi, elongated, buf);
+        w.valence = LexiconValence(wi);
         w.negator = (t.flags & text::kNegator) && txt != "no";  // "no" is not in VADER's NEGATE
         if (wi) {
           w.booster = wi->booster;
           w.special = wi->special;
           w.idiom_head = wi->idiom_head;
+          if (wi->special == kSpBut && but_at == tt.tokens.size()) but_at = nw;
         }
-        if (w.booster == 0 && elongated) w.booster = im.DeElongatedBooster(txt);
+        if (elongated && (!w.valence || w.booster == 0)) [[unlikely]]
+          im.DeElongated(txt, &w.valence, &w.booster);
         break;
       }
       case TokenType::kHashtag:
@@ -371,13 +384,19 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
       default:  // url, mention: neutral words
         break;
     }
+    caps += w.upper;
+    any_valence |= w.valence != nullptr;
     ++nw;
   }
   const std::span<const Word> words(all.data(), nw);
+  if (!any_valence) {  // every sentiment 0: what the rules below give, without running them
+    if (explain) explain->clear();
+    VaderScores out;
+    if (nw > 0) out.neu = 1.0;
+    return out;
+  }
 
   // allcap_differential over the VADER words.
-  std::size_t caps = 0;
-  for (const Word& w : words) caps += w.upper;
   const bool cap_diff = caps > 0 && caps < words.size();
 
   auto is = [&](std::size_t i, Special v) { return words[i].special == v; };
@@ -465,14 +484,11 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
     sentiments[i] = valence;
   }
 
-  // but_check
-  for (std::size_t b = 0; b < n; ++b) {
-    if (is(b, kSpBut)) {
-      for (std::size_t i = 0; i < n; ++i) {
-        if (i < b) sentiments[i] *= 0.5;
-        else if (i > b) sentiments[i] *= 1.5;
-      }
-      break;
+  // but_check (at the first "but")
+  if (but_at < n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i < but_at) sentiments[i] *= 0.5;
+      else if (i > but_at) sentiments[i] *= 1.5;
     }
   }
 
@@ -485,8 +501,13 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
   // score_valence
   VaderScores out;
   if (n == 0) return out;
-  double sum = 0;
-  for (double v : sentiments) sum += v;
+  double sum = 0, pos_sum = 0, neg_sum = 0, neu_count = 0;
+  for (double v : sentiments) {
+    sum += v;
+    if (v > 0) pos_sum += v + 1;
+    else if (v < 0) neg_sum += v - 1;
+    else neu_count += 1;
+  }
   const double ep_amp = static_cast<double>(std::min<std::size_t>(ep, 4)) * 0.292;
   const double qm_amp = qm > 1 ? (qm <= 3 ? static_cast<double>(qm) * 0.18 : 0.96) : 0.0;
   const double punct = ep_amp + qm_amp;
@@ -494,12 +515,6 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
   else if (sum < 0) sum -= punct;
   out.compound = std::clamp(sum / std::sqrt(sum * sum + 15.0), -1.0, 1.0);
 
-  double pos_sum = 0, neg_sum = 0, neu_count = 0;
-  for (double v : sentiments) {
-    if (v > 0) pos_sum += v + 1;
-    else if (v < 0) neg_sum += v - 1;
-    else neu_count += 1;
-  }
   if (pos_sum > std::fabs(neg_sum)) pos_sum += punct;
   else if (pos_sum < std::fabs(neg_sum)) neg_sum -= punct;
   const double total = pos_sum + std::fabs(neg_sum) + neu_count;

@@ -125,6 +125,32 @@ TEST(Vader, RulesMoveScoresTheRightWay) {
   EXPECT_NEAR(s.pos + s.neu + s.neg, 1.0, 1e-9);
 }
 
+// The shortcuts in ScoreExplained: one probe per de-elongated form for both the valence and
+// the booster value, no rules when no word has a valence, "but" found while reading words.
+TEST(Vader, ElongatedWordsAndShortcuts) {
+  auto lex = Lex();
+  auto c = [&](std::string_view t) { return lex->ScoreText(t).compound; };
+  // "sooooo" (token "soo") boosts as "so"; "loooove" (token "loove") scores as "love".
+  EXPECT_GT(c("it was sooooo good"), c("it was good"));
+  EXPECT_DOUBLE_EQ(c("it was sooooo goooood"), c("it was sooooo good"));
+  EXPECT_DOUBLE_EQ(c("i loooove it"), c("i love it"));
+  EXPECT_DOUBLE_EQ(c("i sooooo loooove it"), c("i sooooo love it"));
+  EXPECT_GT(c("i sooooo loooove it"), c("i loooove it"));
+  // No word with a valence: all neutral, whatever the boosters, caps and punctuation.
+  for (std::string_view t : {"the of and", "VERY really SO so!!!", "but but but???", "kind of the"}) {
+    const VaderScores s = lex->ScoreText(t);
+    EXPECT_EQ(s.compound, 0.0) << t;
+    EXPECT_EQ(s.pos, 0.0) << t;
+    EXPECT_EQ(s.neg, 0.0) << t;
+    EXPECT_EQ(s.neu, 1.0) << t;
+  }
+  const VaderScores none = lex->ScoreText("!!! ???");
+  EXPECT_EQ(none.neu, 0.0);  // no VADER words at all
+  // Only the first "but" splits the text: the words after it count 1.5x, those before 0.5x.
+  EXPECT_NEAR(c("good but bad but bad"), c("good but bad and bad"), 1e-12);
+  EXPECT_LT(c("good but bad"), c("good and bad"));
+}
+
 TEST(Vader, ScoreMatchesScoreText) {
   auto lex = Lex();
   text::Tokenizer tk;
