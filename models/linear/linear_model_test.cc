@@ -168,14 +168,14 @@ TEST(LinearModel, FastPathStaysExactWhenTheMemoEvicts) {
   auto m = RandomModel(false, DType::kInt8, 4, 99);
   std::vector<std::string> vocab;
   unsigned x = 12345;
-  for (int i = 0; i < 40000; ++i) {
+  for (int i = 0; i < 100000; ++i) {  // the memo holds 64k words
     std::string w;
     const int len = 2 + static_cast<int>((x = x * 1103515245u + 12345u) >> 16) % 12;
     for (int k = 0; k < len; ++k) w += static_cast<char>('a' + ((x = x * 1103515245u + 12345u) >> 16) % 26);
     vocab.push_back(w);
   }
   for (int round = 0; round < 2; ++round) {
-    for (int t = 0; t < 4000; ++t) {
+    for (int t = 0; t < 8000; ++t) {
       std::string text;
       for (int k = 0; k < 12; ++k) text += vocab[((x = x * 1103515245u + 12345u) >> 8) % vocab.size()] + " ";
       std::vector<float> z(m->n_labels());
@@ -268,7 +268,7 @@ TEST(LinearModel, PairScoresExactlyAsEachModelAlone) {
     std::vector<std::string> texts(kTexts.begin(), kTexts.end());
     texts.push_back(near_cap);
     unsigned x = 7;
-    for (int t = 0; t < 300; ++t) {  // enough distinct words to evict memo entries
+    for (int t = 0; t < 4000; ++t) {  // 36k words: enough to evict entries of the memo's 32k sets
       std::string text;
       for (int k = 0; k < 9; ++k) {
         const int len = 1 + static_cast<int>((x = x * 1103515245u + 12345u) >> 16) % 9;
