@@ -2,6 +2,7 @@
 // a boost::json tree per record would dominate the cost. Output is compact, valid JSON.
 #pragma once
 
+#include <array>
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -37,6 +38,13 @@ inline std::uint64_t RoundHalfAway(double x) {
   const auto t = static_cast<std::int64_t>(x);
   return static_cast<std::uint64_t>(t + (x - static_cast<double>(t) >= 0.5 ? 1 : 0));
 }
+// kDigitPairs[n] for n < 100: the two decimal digits of n as byte values 0-9, the first in
+// the low byte (the layout WriteFixed builds its digits in).
+inline constexpr auto kDigitPairs = [] {
+  std::array<std::uint16_t, 100> t{};
+  for (unsigned n = 0; n < 100; ++n) t[n] = static_cast<std::uint16_t>((n / 10) | ((n % 10) << 8));
+  return t;
+}();
 // The fast path of WriteJsonNumber for |v| < 1e12.
 template <int D>
 inline char* WriteFixed(char* p, double v) {
@@ -62,10 +70,14 @@ inline char* WriteFixed(char* p, double v) {
     // The D digits, zero-padded, one per byte with the first lowest; constant divisors, so
     // no division instructions. Trailing zero digits are the zero bytes on top (frac != 0).
     std::uint64_t digits = 0;
+    if constexpr (D == 4) {  // probabilities: two digits at a time from a table
+      digits = (std::uint64_t{kDigitPairs[frac % 100]} << 8 * 2) | kDigitPairs[frac / 100];
+    } else {
 #pragma GCC unroll 8
-    for (int i = 0; i < D; ++i) {
-      digits = (digits << 8) | (frac % 10);
-      frac /= 10;
+      for (int i = 0; i < D; ++i) {
+        digits = (digits << 8) | (frac % 10);
+        frac /= 10;
+      }
     }
     const int len = D - (std::countl_zero(digits) - (64 - 8 * D)) / 8;
     digits += 0x3030303030303030ULL;  // '0' added to every byte

@@ -99,6 +99,7 @@ TEST(JsonWriter, NumberFastPathIsExactlyRoundHalfAwayFromZero) {
     if (i % 5 == 0) v = std::round(v * 2e4) / 2e4;     // near-ties at 4 decimals
     values.push_back(next() & 1 ? -v : v);
   }
+  for (int k = 0; k <= 20000; ++k) values.push_back(k / 1e4);  // every 4-digit fraction (the digit table)
   for (double v : values) {
     for (int d = 0; d <= 6; ++d) {
       char buf[kJsonNumberMax];
