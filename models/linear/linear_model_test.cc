@@ -304,6 +304,54 @@ TEST(LinearModel, PairScoresExactlyAsEachModelAlone) {
   }
 }
 
+// The pair sums its rows in int16 blocks: with every weight at the int8 extremes and a text
+// of hundreds of features, a block too long for int16 would wrap and change the numbers.
+TEST(LinearModel, PairSumsLongTextsExactly) {
+  auto extreme = [](bool multi, std::uint32_t maxn) {
+    LinearModelMeta meta;
+    meta.name = "extreme";
+    meta.version = "1";
+    meta.labels = multi ? std::vector<std::string>{"a", "b", "c", "d", "e"}
+                        : std::vector<std::string>{"negative", "neutral", "positive"};
+    meta.multi_label = multi;
+    FeatureConfig cfg;
+    cfg.buckets = 1000;
+    cfg.minn = maxn ? 2 : 0;
+    cfg.maxn = maxn;
+    const std::size_t L = meta.labels.size();
+    std::vector<float> w(cfg.buckets * L), b(L, 0.f);
+    for (std::size_t i = 0; i < w.size(); ++i) w[i] = i % L == 0 ? 1.f : -1.f;  // quantised to +-127
+    Calibration cal;
+    cal.temperature = 50.f;  // keeps the probabilities off 0 and 1, so a wrong sum shows
+    cal.logit_adjust.assign(L, 0.f);
+    cal.thresholds.assign(L, 0.5f);
+    auto m = LinearModel::FromFloat(meta, cfg, DType::kInt8, w, b, cal);
+    EXPECT_TRUE(m.ok()) << m.status().to_string();
+    return std::move(m).value();
+  };
+  auto a = extreme(false, 0);
+  auto b = extreme(true, 4);
+  auto pair = a->PairWith(*b);
+  ASSERT_NE(pair, nullptr);
+  std::vector<std::string> texts;
+  for (int tokens : {100, 128, 129, 300, 700}) {  // 2 features per token: 1-5 blocks of 256
+    std::string t;
+    for (int i = 0; i < tokens; ++i) t += "w" + std::to_string(i % 7) + " ";
+    texts.push_back(t);
+  }
+  std::vector<std::string_view> views(texts.begin(), texts.end());
+  const std::size_t n = views.size(), la = a->n_labels(), lb = b->n_labels();
+  std::vector<ScoredText> sa(n), sb(n), pa(n), pb(n);
+  std::vector<float> qa(n * la), qb(n * lb), ra(n * la), rb(n * lb);
+  ASSERT_TRUE(a->ScoreBatch(views, sa, qa));
+  ASSERT_TRUE(b->ScoreBatch(views, sb, qb));
+  ASSERT_TRUE(pair->ScoreBatch(views, pa, ra, pb, rb));
+  EXPECT_EQ(ra, qa);
+  EXPECT_EQ(rb, qb);
+  // The sums really are past int16: the first label's probability grows with the text.
+  EXPECT_GT(qa[(n - 1) * la], qa[0]);
+}
+
 // Models whose word features differ, or that the interleaved rows cannot hold, get no pair.
 TEST(LinearModel, PairOnlyForModelsSharingWordFeatures) {
   auto words = RandomModel(false, DType::kInt8, 0, 41);
