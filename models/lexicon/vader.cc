@@ -163,15 +163,16 @@ struct WordInfo {
 inline const float* LexiconValence(const WordInfo* w) { return w && w->in_lexicon ? &w->valence : nullptr; }
 
 // One VADER "word" (JS words_and_emoticons entry).
-struct Word {
+struct Word {              // 32 bytes: two to a cache line
   std::string_view text;  // lowercased
   const float* valence;   // lexicon/emoji valence or nullptr ("not in LEXICON")
+  float booster;          // BOOSTER_DICT value (0 if none), as WordInfo holds it
   bool upper;             // is_upper_python(original)
   bool negator;           // negated([word])
-  double booster;         // BOOSTER_DICT value (0 if none)
   Special special;        // which rule word it is (kSpNone for most)
   bool idiom_head;        // starts some idiom of kIdioms
 };
+static_assert(sizeof(Word) == 32);
 
 struct ScoreScratch {
   std::vector<Word> words;
@@ -207,7 +208,7 @@ struct VaderLexicon::Impl {
   // For an elongated word: its valence and booster value as Lookup and a de-elongated
   // booster lookup ("sooo" -> "so") would find them, where *valence is still nullptr and
   // *booster still 0, with one probe per de-elongated form for both.
-  void DeElongated(std::string_view t, const float** valence, double* booster) const {
+  void DeElongated(std::string_view t, const float** valence, float* booster) const {
     if (t.size() > 64) return;
     char buf[64];
     for (std::size_t keep : {2u, 1u}) {
@@ -336,7 +337,7 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
     w.valence = nullptr;
     w.upper = (t.flags & text::kAllCaps) != 0;
     w.negator = false;
-    w.booster = 0.0;
+    w.booster = 0.f;
     w.special = kSpNone;
     w.idiom_head = false;
     switch (t.type) {
