@@ -364,17 +364,27 @@ inline bool LetterStartsPlainWord(char32_t c, char32_t next) {
   return !(lc == 'h' && next == 't') && !(lc == 'w' && next == 'w');
 }
 
-// Candidates per first character (indices into kEmoticons, longest first), 0xFF-terminated.
+// Candidates per first character (indices into kEmoticons, longest first), 0xFF-terminated,
+// and per first character the set of second characters any of them has: most ':' and '('
+// in text are followed by a space or a letter no emoticon has, and are rejected at once.
 struct EmoticonIndex {
   std::array<std::array<std::uint8_t, 48>, 128> by_first{};
+  std::array<std::array<std::uint64_t, 2>, 128> second{};  // bit c: some candidate has c second
   constexpr EmoticonIndex() {
     for (auto& l : by_first) l.fill(0xFF);
     for (std::size_t i = 0; i < kNumEmoticons; ++i) {
-      auto& l = by_first[static_cast<unsigned char>(kEmoticons[i][0])];
+      const auto c0 = static_cast<unsigned char>(kEmoticons[i][0]);
+      const auto c1 = static_cast<unsigned char>(kEmoticons[i][1]);  // every emoticon has >= 2
+      auto& l = by_first[c0];
       std::size_t j = 0;
       while (l[j] != 0xFF) ++j;
       l[j] = static_cast<std::uint8_t>(i);
+      second[c0][c1 >> 6] |= std::uint64_t{1} << (c1 & 63);
     }
+  }
+  // Whether an emoticon may start with `c0` followed by `c1` (c0 < 128).
+  constexpr bool MayStart(char32_t c0, char32_t c1) const {
+    return c1 < 128 && ((second[c0][c1 >> 6] >> (c1 & 63)) & 1);
   }
 };
 constexpr EmoticonIndex kEmoticonIndex{};
@@ -543,7 +553,7 @@ class Scanner {
           k = e;
           continue;
         }
-        if (kEmoticonIndex.by_first[ch][0] != 0xFF && (e = MatchEmoticon(k)) != 0) {
+        if (kEmoticonIndex.MayStart(ch, cps_[k + 1]) && (e = MatchEmoticon(k)) != 0) {
           k = e;
           continue;
         }
