@@ -17,6 +17,9 @@ constexpr std::uint64_t kCharSeed = 0x6368617267726d73ULL;   // char n-grams
 constexpr std::uint64_t kFlagSeed = 0x666c616773212121ULL;   // per-text flags
 constexpr std::uint64_t kLexSeed = 0x6c6578696373636fULL;    // lexicon bins
 
+// kFast: the caller has checked that the text cannot reach kMaxFeatures, wants no origins
+// and prefetches rows (the hot path of ExtractFeatures): no per-feature tests for those.
+template <bool kFast = false>
 struct Sink {
   std::uint32_t* out;
   FeatureOrigin* origin;
@@ -24,11 +27,11 @@ struct Sink {
   RowPrefetch prefetch;
   std::size_t n = 0;
   [[gnu::always_inline]] inline bool Push(std::uint64_t h, std::uint32_t token, bool bigram = false) {
-    if (n >= kMaxFeatures) [[unlikely]] return false;
+    if (!kFast && n >= kMaxFeatures) [[unlikely]] return false;
     const std::uint32_t id = Reduce(h, buckets);
     out[n] = id;
-    if (prefetch.base) PrefetchLine(static_cast<const char*>(prefetch.base) + id * prefetch.stride);
-    if (origin) origin[n] = {token, bigram};
+    if (kFast || prefetch.base) PrefetchLine(static_cast<const char*>(prefetch.base) + id * prefetch.stride);
+    if (!kFast && origin) origin[n] = {token, bigram};
     ++n;
     return true;
   }
@@ -36,7 +39,8 @@ struct Sink {
 
 // Char n-grams of "<word>" (text::ForEachCharNgram), salted so they never share a bucket
 // pattern with whole words.
-void CharNgrams(std::string_view w, const FeatureConfig& cfg, std::uint32_t token, Sink& sink) {
+template <bool kFast>
+void CharNgrams(std::string_view w, const FeatureConfig& cfg, std::uint32_t token, Sink<kFast>& sink) {
   text::ForEachCharNgram(w, static_cast<int>(cfg.minn), static_cast<int>(cfg.maxn),
                          [&](std::uint64_t h) { sink.Push(h ^ kCharSeed, token); });
 }
@@ -59,10 +63,13 @@ void ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig& cfg,
   if (origin) origin->resize(n);
 }
 
-std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig& cfg,
-                            const LexiconScores* lex, std::uint32_t* out, FeatureOrigin* origin,
-                            RowPrefetch prefetch, WordNgramHook word_hook) {
-  Sink sink{out, origin, cfg.buckets == 0 ? 1u : cfg.buckets, prefetch};
+namespace {
+
+// ExtractFeatures' body; kFast as in Sink, and then also flag features and bigrams on.
+template <bool kFast>
+std::size_t Extract(const text::TokenizedText& tok, const FeatureConfig& cfg, std::uint32_t* out,
+                    FeatureOrigin* origin, RowPrefetch prefetch, WordNgramHook word_hook) {
+  Sink<kFast> sink{out, origin, cfg.buckets == 0 ? 1u : cfg.buckets, prefetch};
   bool any_caps = false, any_elong = false, any_emph = false, any_neg = false;
   std::uint64_t prev = 0;
   bool have_prev = false;
@@ -72,7 +79,7 @@ std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig&
     const std::string_view s = tok.text(t);
     const auto ti = static_cast<std::uint32_t>(i);
     std::uint64_t h = t.hash;  // == HashBytes(s), computed once by the tokenizer
-    if (cfg.flag_features) {
+    if (kFast || cfg.flag_features) {
       if ((t.flags & text::kNegated) && t.type == TokenType::kWord) {
         h = HashCombine(h, kNegSalt);
         any_neg = true;
@@ -85,7 +92,7 @@ std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig&
     if (t.type == TokenType::kHashtag && s.size() > 1) {
       if (!sink.Push(HashBytes(s.substr(1)), ti)) break;
     }
-    if (cfg.word_ngrams >= 2 && have_prev) {
+    if ((kFast || cfg.word_ngrams >= 2) && have_prev) {
       if (!sink.Push(HashCombine(prev, h), ti - 1, true)) break;
     }
     prev = h;
@@ -98,7 +105,7 @@ std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig&
       }
     }
   }
-  if (cfg.flag_features) {
+  if (kFast || cfg.flag_features) {
     static constexpr std::uint64_t kCaps = HashBytes("<caps>", kFlagSeed);
     static constexpr std::uint64_t kElong = HashBytes("<elong>", kFlagSeed);
     static constexpr std::uint64_t kEmph = HashBytes("<emph>", kFlagSeed);
@@ -108,14 +115,26 @@ std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig&
     if (any_emph) sink.Push(kEmph, kNoToken);
     if (any_neg) sink.Push(kNeg, kNoToken);
   }
-  if (lex != nullptr) return AddLexiconFeatures(cfg, *lex, out, origin, sink.n, prefetch);
   return sink.n;
+}
+
+}  // namespace
+
+std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig& cfg,
+                            const LexiconScores* lex, std::uint32_t* out, FeatureOrigin* origin,
+                            RowPrefetch prefetch, WordNgramHook word_hook) {
+  const bool fast = origin == nullptr && prefetch.base != nullptr && cfg.flag_features && cfg.word_ngrams >= 2 &&
+                    WordHookIsExact(tok, cfg);  // (its bound covers every feature emitted here)
+  const std::size_t n = fast ? Extract<true>(tok, cfg, out, origin, prefetch, word_hook)
+                             : Extract<false>(tok, cfg, out, origin, prefetch, word_hook);
+  if (lex != nullptr) return AddLexiconFeatures(cfg, *lex, out, origin, n, prefetch);
+  return n;
 }
 
 std::size_t AddLexiconFeatures(const FeatureConfig& cfg, const LexiconScores& lex, std::uint32_t* out,
                                FeatureOrigin* origin, std::size_t n, RowPrefetch prefetch) {
   if (!cfg.lexicon_features) return n;
-  Sink sink{out, origin, cfg.buckets == 0 ? 1u : cfg.buckets, prefetch, n};
+  Sink<> sink{out, origin, cfg.buckets == 0 ? 1u : cfg.buckets, prefetch, n};
   // Compound in 10 bins; pos and neg shares in 5 bins; joint sign of compound.
   const int cb = Bin(lex.compound, -1.f, 1.f, 10);
   const int pb = Bin(lex.pos, 0.f, 1.f, 5);
