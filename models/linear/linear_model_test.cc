@@ -23,14 +23,20 @@ std::string TempDir(const std::string& name) {
   return p.string();
 }
 
-std::unique_ptr<LinearModel> RandomModel(bool multi, DType dtype = DType::kInt8, std::uint32_t maxn = 0,
-                                         unsigned seed = 5, bool lexicon = false, std::uint32_t buckets = 1000) {
+// A toy model's metadata: 3 sentiment labels, or 5 multi-label ones.
+LinearModelMeta ToyMeta(bool multi) {
   LinearModelMeta meta;
   meta.name = "toy";
   meta.version = "7";
   meta.labels = multi ? std::vector<std::string>{"a", "b", "c", "d", "e"}
                       : std::vector<std::string>{"negative", "neutral", "positive"};
   meta.multi_label = multi;
+  return meta;
+}
+
+std::unique_ptr<LinearModel> RandomModel(bool multi, DType dtype = DType::kInt8, std::uint32_t maxn = 0,
+                                         unsigned seed = 5, bool lexicon = false, std::uint32_t buckets = 1000) {
+  LinearModelMeta meta = ToyMeta(multi);
   FeatureConfig cfg;
   cfg.buckets = buckets;
   cfg.lexicon_features = lexicon;
@@ -308,12 +314,7 @@ TEST(LinearModel, PairScoresExactlyAsEachModelAlone) {
 // of hundreds of features, a block too long for int16 would wrap and change the numbers.
 TEST(LinearModel, PairSumsLongTextsExactly) {
   auto extreme = [](bool multi, std::uint32_t maxn) {
-    LinearModelMeta meta;
-    meta.name = "extreme";
-    meta.version = "1";
-    meta.labels = multi ? std::vector<std::string>{"a", "b", "c", "d", "e"}
-                        : std::vector<std::string>{"negative", "neutral", "positive"};
-    meta.multi_label = multi;
+    LinearModelMeta meta = ToyMeta(multi);
     FeatureConfig cfg;
     cfg.buckets = 1000;
     cfg.minn = maxn ? 2 : 0;
