@@ -863,7 +863,6 @@ class Scanner {
       upper |= static_cast<unsigned>(_mm_movemask_epi8(up)) & run;
       lower |= static_cast<unsigned>(_mm_movemask_epi8(low)) & run;
       _mm_storeu_si128(reinterpret_cast<__m128i*>(w), lc);
-#pragma GCC unroll 4
       for (unsigned j = 0; j < len; ++j) h = (h ^ static_cast<unsigned char>(w[j])) * kFnvPrime64;
       w += len;
       i += len;
