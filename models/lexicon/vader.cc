@@ -158,8 +158,16 @@ struct WordInfo {
   bool in_lexicon = false;  // "in LEXICON" (valence is meaningful)
   Special special = kSpNone;
   bool idiom_head = false;  // starts some idiom of kIdioms
+  std::uint8_t valence_index = 0;  // in_lexicon: 1 + index of valence in Impl::valences (0: none fits)
   float booster = 0;        // BOOSTER_DICT value, 0 if none
 };
+
+// VaderLexicon::WordCode's 16 bits: bit 15 set (a code is never 0), valence index + 1 in bits
+// 0-7 (0: not in the lexicon), booster in bits 8-9 (0 none, 1 kBIncr, 2 kBDecr), the rule-word
+// code in bits 10-13, the idiom head in bit 14.
+constexpr std::uint16_t kCodeValid = 0x8000;
+constexpr float kBoostUp = static_cast<float>(kBIncr);  // how WordInfo holds the two values
+constexpr float kBoostDown = static_cast<float>(kBDecr);
 inline const float* LexiconValence(const WordInfo* w) { return w && w->in_lexicon ? &w->valence : nullptr; }
 
 // One VADER "word" (JS words_and_emoticons entry).
@@ -189,6 +197,7 @@ ScoreScratch& Scratch() {
 
 struct VaderLexicon::Impl {
   FlatMap<WordInfo> words;  // lexicon, boosters, rule words and idiom heads
+  std::vector<float> valences;  // the lexicon's distinct valences (at most 255 for word codes)
   FlatMap<float> emoji;
   std::size_t lexicon_size = 0;
   text::Tokenizer tokenizer;
@@ -266,6 +275,15 @@ Result<std::shared_ptr<const VaderLexicon>> VaderLexicon::LoadBuiltin() {
     w.valence = lexicon_data::kVaderLexicon[i].valence;
     w.in_lexicon = true;
   }
+  for (auto& [k, w] : words) {  // valence indices for WordCode (VADER's valences have one decimal)
+    if (!w.in_lexicon) continue;
+    auto it = std::find(impl->valences.begin(), impl->valences.end(), w.valence);
+    if (it == impl->valences.end()) {
+      if (impl->valences.size() == 255) continue;  // index 0: this word gets no code
+      it = impl->valences.insert(impl->valences.end(), w.valence);
+    }
+    w.valence_index = static_cast<std::uint8_t>(it - impl->valences.begin() + 1);
+  }
   std::size_t in_lexicon = 0;
   for (const auto& [k, w] : words) in_lexicon += w.in_lexicon;
   for (const auto& [k, v] : kBoosters) info(k).booster = static_cast<float>(v);
@@ -304,8 +322,29 @@ VaderScores VaderLexicon::ScoreText(std::string_view text) const {
 
 VaderScores VaderLexicon::Score(const text::TokenizedText& tokens) const { return ScoreExplained(tokens, nullptr); }
 
+std::uint16_t VaderLexicon::WordCode(std::string_view word, std::uint64_t hash) const {
+  const WordInfo* wi = impl_->words.Find(word, hash);
+  if (wi == nullptr) return kCodeValid;
+  if (wi->in_lexicon && wi->valence_index == 0) return 0;  // a valence without an index
+  const unsigned booster = wi->booster == kBoostUp ? 1u : wi->booster == kBoostDown ? 2u : 0u;
+  if (booster == 0 && wi->booster != 0) return 0;  // a booster value the code cannot hold
+  static_assert(kSpEnough < 16, "rule-word codes take 4 bits");
+  return static_cast<std::uint16_t>(kCodeValid | wi->valence_index | booster << 8 | unsigned{wi->special} << 10 |
+                                    unsigned{wi->idiom_head} << 14);
+}
+
+VaderScores VaderLexicon::ScoreCoded(const text::TokenizedText& tokens, const std::uint16_t* codes) const {
+  return ScoreImpl(tokens, nullptr, codes);
+}
+
 VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
                                          std::vector<std::pair<std::string, float>>* explain) const {
+  return ScoreImpl(tt, explain, nullptr);
+}
+
+VaderScores VaderLexicon::ScoreImpl(const text::TokenizedText& tt,
+                                    std::vector<std::pair<std::string, float>>* explain,
+                                    const std::uint16_t* codes) const {
   using text::TokenType;
   const Impl& im = *impl_;
   ScoreScratch& s = Scratch();
@@ -344,15 +383,22 @@ VaderScores VaderLexicon::ScoreExplained(const text::TokenizedText& tt,
       case TokenType::kWord: {
         if (t.source_length <= 1 && txt.size() <= 1) continue;  // JS drops 1-char tokens
         const bool elongated = (t.flags & text::kElongated) != 0;
-        const WordInfo* wi = im.words.Find(txt, t.hash);
-        w.valence = LexiconValence(wi);
         w.negator = (t.flags & text::kNegator) && txt != "no";  // "no" is not in VADER's NEGATE
-        if (wi) {
+        if (const std::uint16_t code = codes ? codes[i] : 0; code == kCodeValid) {
+          // the caller's WordCode for a word in none of the tables (most words): nothing to set
+        } else if (code != 0) {
+          const unsigned v = code & 0xFF, b = (code >> 8) & 3;
+          w.valence = v ? &im.valences[v - 1] : nullptr;
+          w.booster = b == 1 ? kBoostUp : b == 2 ? kBoostDown : 0.f;
+          w.special = static_cast<Special>((code >> 10) & 15);
+          w.idiom_head = (code >> 14) & 1;
+        } else if (const WordInfo* wi = im.words.Find(txt, t.hash)) {
+          w.valence = LexiconValence(wi);
           w.booster = wi->booster;
           w.special = wi->special;
           w.idiom_head = wi->idiom_head;
-          if (wi->special == kSpBut && but_at == tt.tokens.size()) but_at = nw;
         }
+        if (w.special == kSpBut && but_at == tt.tokens.size()) but_at = nw;
         if (elongated && (!w.valence || w.booster == 0)) [[unlikely]]
           im.DeElongated(txt, &w.valence, &w.booster);
         break;

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -46,6 +47,15 @@ class VaderLexicon {  // immutable after construction; thread-safe
   VaderScores ScoreExplained(const text::TokenizedText& tokens,
                              std::vector<std::pair<std::string, float>>* out) const;
 
+  // Added: for callers that keep data per word (the linear models' word memo). WordCode packs
+  // what the rules need to know about one word token's text (its lexicon valence, booster
+  // value, rule-word code, idiom head) into 16 bits (0 if they do not fit: then the word is
+  // looked up as usual); `hash` must be text::Fnv1a64 of `word` (Token::hash). ScoreCoded is
+  // Score with codes[i], where non-zero, standing for the lookup of word token i's text: the
+  // same scores, without the table probes.
+  std::uint16_t WordCode(std::string_view word, std::uint64_t hash) const;
+  VaderScores ScoreCoded(const text::TokenizedText& tokens, const std::uint16_t* codes) const;
+
   // Added: number of lexicon / emoji entries (for diagnostics and tests).
   std::size_t lexicon_size() const;
   std::size_t emoji_size() const;
@@ -58,6 +68,8 @@ class VaderLexicon {  // immutable after construction; thread-safe
 
  private:
   explicit VaderLexicon(std::unique_ptr<Impl> impl);
+  VaderScores ScoreImpl(const text::TokenizedText& tokens, std::vector<std::pair<std::string, float>>* explain,
+                        const std::uint16_t* codes) const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -1,5 +1,6 @@
 #include "models/lexicon/vader.h"
 #include "models/lexicon/lexicon_data.h"
+#include "text/hashing.h"
 
 #include <gtest/gtest.h>
 
@@ -149,6 +150,40 @@ TEST(Vader, ElongatedWordsAndShortcuts) {
   // Only the first "but" splits the text: the words after it count 1.5x, those before 0.5x.
   EXPECT_NEAR(c("good but bad but bad"), c("good but bad and bad"), 1e-12);
   EXPECT_LT(c("good but bad"), c("good and bad"));
+}
+
+// Word codes stand for the lookups exactly: every lexicon word, booster, rule word and idiom
+// head, elongated words (looked up again de-elongated), and words without a code.
+TEST(Vader, ScoreCodedMatchesScore) {
+  auto lex = Lex();
+  text::Tokenizer tk;
+  text::TokenizedText tt;
+  const std::vector<std::string> texts = {
+      "The book was not very good, but the ending was AWFUL!!!", "kind of the shit yeah right",
+      "never so happy, at least not this time", "I sooooo loooove it :) but hate the end",
+      "cut the mustard? kiss of death", "just enough... sort of ok, hardly bad, barely great",
+      "no problems at all #happy", "LOL this is sooo funny 😂 and sad 😢", "", "of of of"};
+  for (const std::string& text : texts) {
+    tk.Tokenize(text, tt);
+    std::vector<std::uint16_t> codes(tt.tokens.size(), 0), some(tt.tokens.size(), 0);
+    for (std::size_t i = 0; i < tt.tokens.size(); ++i) {
+      if (tt.tokens[i].type != text::TokenType::kWord) continue;
+      codes[i] = lex->WordCode(tt.text(tt.tokens[i]), tt.tokens[i].hash);
+      EXPECT_NE(codes[i], 0) << tt.text(tt.tokens[i]);
+      if (i % 2 == 0) some[i] = codes[i];
+    }
+    const VaderScores want = lex->Score(tt);
+    for (const auto* c : {&codes, &some}) {
+      const VaderScores got = lex->ScoreCoded(tt, c->data());
+      EXPECT_EQ(got.compound, want.compound) << text;
+      EXPECT_EQ(got.pos, want.pos) << text;
+      EXPECT_EQ(got.neu, want.neu) << text;
+      EXPECT_EQ(got.neg, want.neg) << text;
+    }
+  }
+  // A word's code differs from an absent word's exactly when it is in a table.
+  EXPECT_NE(lex->WordCode("good", text::Fnv1a64("good")), lex->WordCode("qwzx", text::Fnv1a64("qwzx")));
+  EXPECT_NE(lex->WordCode("very", text::Fnv1a64("very")), lex->WordCode("qwzx", text::Fnv1a64("qwzx")));
 }
 
 TEST(Vader, ScoreMatchesScoreText) {

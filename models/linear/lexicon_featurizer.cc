@@ -8,13 +8,19 @@ namespace {
 class VaderFeaturizer final : public LexiconFeaturizer {
  public:
   explicit VaderFeaturizer(std::shared_ptr<const VaderLexicon> lex) : lex_(std::move(lex)) {}
-  LexiconScores Score(const text::TokenizedText& tok) const override {
-    const VaderScores s = lex_->Score(tok);
-    return {static_cast<float>(s.compound), static_cast<float>(s.pos), static_cast<float>(s.neu),
-            static_cast<float>(s.neg)};
+  LexiconScores Score(const text::TokenizedText& tok) const override { return Convert(lex_->Score(tok)); }
+  std::uint16_t WordCode(std::string_view word, std::uint64_t hash) const override {
+    return lex_->WordCode(word, hash);
+  }
+  LexiconScores ScoreCoded(const text::TokenizedText& tok, const std::uint16_t* codes) const override {
+    return Convert(lex_->ScoreCoded(tok, codes));
   }
 
  private:
+  static LexiconScores Convert(const VaderScores& s) {
+    return {static_cast<float>(s.compound), static_cast<float>(s.pos), static_cast<float>(s.neu),
+            static_cast<float>(s.neg)};
+  }
   std::shared_ptr<const VaderLexicon> lex_;
 };
 

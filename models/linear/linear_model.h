@@ -34,6 +34,18 @@ class LexiconFeaturizer {
  public:
   virtual ~LexiconFeaturizer() = default;
   virtual LexiconScores Score(const text::TokenizedText& tok) const = 0;
+  // Optional, for callers that keep data per word: a non-zero code stands for what Score would
+  // look up about word token text `word` (hash: Token::hash), and ScoreCoded(tok, codes) gives
+  // Score(tok) with codes[i], where non-zero, used for token i. 0 / Score: no codes.
+  virtual std::uint16_t WordCode(std::string_view word, std::uint64_t hash) const {
+    (void)word;
+    (void)hash;
+    return 0;
+  }
+  virtual LexiconScores ScoreCoded(const text::TokenizedText& tok, const std::uint16_t* codes) const {
+    (void)codes;
+    return Score(tok);
+  }
 };
 // The built-in VADER-backed featurizer (models/linear/lexicon_featurizer.cc).
 std::shared_ptr<const LexiconFeaturizer> MakeVaderFeaturizer();
