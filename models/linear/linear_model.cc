@@ -327,9 +327,10 @@ thread_local std::vector<TokenSlot> t_slots;
 // or count do not fit is summed every time instead of stored (never for int8 rows of words
 // that fit the key). An entry also keeps the word's lexicon code (LexiconFeaturizer::WordCode,
 // 0 when none was asked for), which a FusedPair hands to the lexicon instead of its lookups:
-// codes come from the built-in VADER lexicon, the same for every model. 64k entries (2 MB): larger than L2, but a hit (one line) is still far
-// cheaper than a miss (the word's n-grams hashed, ~5 random rows read); against 16k entries,
-// -4 % CPU on 156k distinct training texts and -7 % on the bench file (1 << 16: no better).
+// codes come from the built-in VADER lexicon, the same for every model.
+// 64k entries (2 MB): larger than L2, but a hit (one line) is still far cheaper than a miss
+// (the word's n-grams hashed, ~5 random rows read); against 16k entries, -4 % CPU on 156k
+// distinct training texts and -7 % on the bench file (1 << 16: no better).
 constexpr std::size_t kMemoDims = 8;   // models with more (padded) labels go unmemoised
 constexpr std::size_t kMemoKey = 12;   // longer words are summed but not stored
 constexpr std::size_t kMemoSets = 1u << 15;
@@ -373,8 +374,8 @@ struct WordGramSums {
   const std::int16_t* q16;
   std::uint32_t dims;
   std::uint32_t* ids;  // scratch, kMaxFeatures slots
-  WordGramMiss* misses;  // scratch, a slot per token
-  const LexiconFeaturizer* lex = nullptr;  // AddWord's codes come from here of the text
+  WordGramMiss* misses;  // scratch, a slot per token of the text
+  const LexiconFeaturizer* lex = nullptr;  // where AddWord's lexicon codes come from
   I32x8 acc = {};
   std::size_t count = 0;
   std::size_t n_miss = 0;
