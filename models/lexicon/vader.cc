@@ -205,47 +205,37 @@ struct VaderLexicon::Impl {
   const float* LexFind(std::string_view t) const { return LexiconValence(words.Find(t)); }
   // Valence of a token text. Elongated words ("goood", "loove") are retried with letter
   // runs cut to 2 and then to 1 ("good", "love").
-  const float* Lookup(std::string_view t, bool elongated, char* buf) const {
-    return Lookup(t, words.Find(t), elongated, buf);
-  }
-  // The same, given what words.Find(t) found for t.
-  const float* Lookup(std::string_view t, const WordInfo* found, bool elongated, char* buf) const {
-    if (const float* v = LexiconValence(found)) return v;
-    if (!elongated) return nullptr;
-    return RetryDeElongated(t, buf, [&](std::string_view x) { return LexFind(x); });
+  const float* Lookup(std::string_view t, bool elongated) const {
+    const float* v = LexFind(t);
+    if (v || !elongated) return v;
+    ForEachDeElongated(t, [&](std::string_view x) { return (v = LexFind(x)) != nullptr; });
+    return v;
   }
   // For an elongated word: its valence and booster value as Lookup and a de-elongated
   // booster lookup ("sooo" -> "so") would find them, where *valence is still nullptr and
   // *booster still 0, with one probe per de-elongated form for both.
   void DeElongated(std::string_view t, const float** valence, float* booster) const {
+    ForEachDeElongated(t, [&](std::string_view x) {
+      const WordInfo* wi = words.Find(x);
+      if (!*valence) *valence = LexiconValence(wi);
+      if (*booster == 0 && wi) *booster = wi->booster;
+      return *valence && *booster != 0;
+    });
+  }
+  // Calls done(x) for t with letter runs cut to 2, then to 1 (each only when it differs from
+  // t), until done returns true. Words over 64 bytes are not retried.
+  template <typename F>
+  static void ForEachDeElongated(std::string_view t, F&& done) {
     if (t.size() > 64) return;
     char buf[64];
     for (std::size_t keep : {2u, 1u}) {
-      if (*valence && *booster != 0) return;
       std::size_t n = 0, run = 0;
       for (std::size_t i = 0; i < t.size(); ++i) {
         run = (i > 0 && t[i] == t[i - 1]) ? run + 1 : 1;
         if (run <= keep) buf[n++] = t[i];
       }
-      if (n == t.size()) continue;
-      const WordInfo* wi = words.Find(std::string_view(buf, n));
-      if (!*valence) *valence = LexiconValence(wi);
-      if (*booster == 0 && wi) *booster = wi->booster;
+      if (n != t.size() && done(std::string_view(buf, n))) return;
     }
-  }
-  template <typename F>
-  static const float* RetryDeElongated(std::string_view t, char* buf, F&& find) {
-    if (t.size() > 64) return nullptr;
-    for (std::size_t keep : {2u, 1u}) {
-      std::size_t n = 0, run = 0;
-      for (std::size_t i = 0; i < t.size(); ++i) {
-        run = (i > 0 && t[i] == t[i - 1]) ? run + 1 : 1;
-        if (run <= keep) buf[n++] = t[i];
-      }
-      if (n == t.size()) continue;
-      if (const float* v = find(std::string_view(buf, n))) return v;
-    }
-    return nullptr;
   }
   const float* LookupEmoji(std::string_view t) const {
     if (const float* v = emoji.Find(t)) return v;
@@ -305,10 +295,9 @@ std::size_t VaderLexicon::lexicon_size() const { return impl_->lexicon_size; }
 std::size_t VaderLexicon::emoji_size() const { return impl_->emoji.size(); }
 
 float VaderLexicon::Valence(std::string_view token) const {
-  char buf[64];
-  if (const float* v = impl_->Lookup(token, true, buf)) return *v;
+  if (const float* v = impl_->Lookup(token, true)) return *v;
   if (!token.empty() && token[0] == '#') {
-    if (const float* v = impl_->Lookup(token.substr(1), true, buf)) return *v;
+    if (const float* v = impl_->Lookup(token.substr(1), true)) return *v;
   }
   if (const float* v = impl_->LookupEmoji(token)) return *v;
   return 0.f;
@@ -404,7 +393,7 @@ VaderScores VaderLexicon::ScoreImpl(const text::TokenizedText& tt,
         break;
       }
       case TokenType::kHashtag:
-        w.valence = im.Lookup(txt.substr(1), (t.flags & text::kElongated) != 0, buf);
+        w.valence = im.Lookup(txt.substr(1), (t.flags & text::kElongated) != 0);
         break;
       case TokenType::kEmoticon: {
         // is_upper_python(":D") is true in VADER: letters present and all upper case.
