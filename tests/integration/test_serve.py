@@ -145,7 +145,10 @@ class ApiTest(unittest.TestCase):
         hello = ws.recv()
         self.assertEqual(hello["type"], "connected")
         ws.send_json({"type": "subscribe", "source": "wsonly"})
-        time.sleep(0.2)
+        # Events queued before the subscription took effect (a post an earlier test ingested and
+        # the pipeline analysed late) come before the ack; after it, only "wsonly" posts may.
+        ack = ws.recv_until(lambda m: m.get("type") == "subscribed", timeout=5)
+        self.assertEqual(ack["source"], "wsonly")
         t0 = time.time()
         self.srv.post("/api/ingest", {"post_id": "ws-1", "source": "wsonly", "content": "what a wonderful day"})
         msg = ws.recv_until(lambda m: m.get("type") == "new_post", timeout=5)
