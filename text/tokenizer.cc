@@ -5,7 +5,9 @@
 //     quote/space/fullwidth folding, with a character class and source byte offset per
 //     code point, into a per-thread scratch buffer (DecodedText).
 //     Input with nothing to decode (ASCII without '&' and '\\', most social text) skips
-//     this pass: the scanner reads its bytes in place (PlainText).
+//     this pass: the scanner reads its bytes in place (PlainText). Input whose entities,
+//     escapes and non-ASCII characters all decode to ASCII ("&amp;", "\\u2019", "’") is
+//     decoded to bytes instead (MappedText), for the same byte scanner.
 //  2. Scan: typed tokens written straight into the caller's TokenizedText buffers (norm and
 //     tokens are sized up front and trimmed at the end; no per-token allocation), with
 //     negation scopes and the caps differential tracked as tokens are produced.
@@ -199,7 +201,8 @@ std::uint8_t ClassifyNonAscii(char32_t c) {
 
 // Per-thread scratch: decoded code points, their classes and source offsets.
 struct Scratch {
-  std::vector<unsigned char> plain;  // a plain input, its sentinel and padding (PlainText)
+  std::vector<unsigned char> plain;  // an ASCII text, its sentinel and padding (AsciiText)
+  std::vector<std::uint32_t> plain_src;  // a MappedText's byte offsets
   std::vector<char32_t> cps;
   std::vector<std::uint8_t> cls;
   std::vector<std::uint32_t> src;
@@ -290,6 +293,35 @@ std::size_t DecodeUEscape(std::string_view in, std::size_t i, char32_t* cp) {
   return 6;
 }
 
+// What rule 2 makes of a code point c >= 0x80: ASCII (`ascii`, `count` times: "..." for
+// U+2026; quotes, fullwidth forms and Unicode spaces), nothing (a format character: count 0),
+// or itself with its class `cls` (ascii 0, count 1).
+struct Folded {
+  char ascii;
+  std::uint8_t count;
+  std::uint8_t cls;
+};
+Folded FoldNonAscii(char32_t c) {
+  switch (c) {
+    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x02BC: case 0x2032:
+      return {'\'', 1, kClsPunct};
+    case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033:
+      return {'"', 1, kClsPunct};
+    case 0x2026:
+      return {'.', 3, kClsPunct};
+    default:
+      break;
+  }
+  if (c >= 0xFF01 && c <= 0xFF5E) {
+    const auto a = static_cast<char>(c - 0xFEE0);
+    return {a, 1, kAsciiCls[static_cast<unsigned char>(a)]};
+  }
+  const std::uint8_t k = ClassifyNonAscii(c);
+  if (k == 0xFF) return {0, 0, 0};  // format character: dropped
+  if (k == kClsSpace) return {' ', 1, kClsSpace};
+  return {0, 1, k};
+}
+
 struct Decoder {
   char32_t* cps;
   std::uint8_t* cls;
@@ -304,23 +336,14 @@ struct Decoder {
   }
   void Push(char32_t c, std::uint32_t off) {
     if (c < 0x80) return PushAscii(c, off);
-    switch (c) {
-      case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x02BC: case 0x2032:
-        return PushAscii('\'', off);
-      case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033:
-        return PushAscii('"', off);
-      case 0x2026:
-        PushAscii('.', off);
-        PushAscii('.', off);
-        return PushAscii('.', off);
-      default:
-        break;
+    const Folded f = FoldNonAscii(c);
+    if (f.ascii != 0) {
+      for (int r = 0; r < f.count; ++r) PushAscii(static_cast<unsigned char>(f.ascii), off);
+      return;
     }
-    if (c >= 0xFF01 && c <= 0xFF5E) return PushAscii(c - 0xFEE0, off);
-    const std::uint8_t k = ClassifyNonAscii(c);
-    if (k == 0xFF) return;  // format character: dropped
-    cps[m] = (k == kClsSpace) ? U' ' : c;
-    cls[m] = k;
+    if (f.count == 0) return;
+    cps[m] = c;
+    cls[m] = f.cls;
     src[m] = off;
     ++m;
   }
@@ -474,9 +497,13 @@ struct DecodedText {
   const std::uint8_t* cls;
   const std::uint32_t* src;
 };
-// PlainText: input with nothing to decode (ASCII without '&' or '\\'), read in place from a
-// copy with the sentinel and 16 bytes of padding after it: position k is byte k.
-struct PlainText {
+// AsciiText: input that is, or decodes to, ASCII only, read in place from a byte buffer with
+// the sentinel and 16 bytes of padding after it. PlainText: input with nothing to decode
+// (ASCII without '&' or '\\'), copied as is: position k is byte k. MappedText: input whose
+// entities, escapes and non-ASCII characters all decode to ASCII (rule 2: "&amp;", "\\u2019",
+// "’", "…", fullwidth forms, Unicode spaces), with each position's byte offset in the input.
+template <class Offsets>
+struct AsciiText {
   static constexpr bool kPlainAscii = true;
   struct Cps {
     const unsigned char* b;
@@ -486,13 +513,15 @@ struct PlainText {
     const unsigned char* b;
     std::uint8_t operator[](std::size_t k) const { return kAsciiCls[b[k]]; }
   };
-  struct Src {
-    std::uint32_t operator[](std::size_t k) const { return static_cast<std::uint32_t>(k); }
-  };
   Cps cps;
   Cls cls;
-  Src src;
+  Offsets src;
 };
+struct Identity {
+  std::uint32_t operator[](std::size_t k) const { return static_cast<std::uint32_t>(k); }
+};
+using PlainText = AsciiText<Identity>;
+using MappedText = AsciiText<const std::uint32_t*>;
 
 template <class Text>
 class Scanner {
@@ -745,7 +774,7 @@ class Scanner {
     return ScanNonNumberWord(k);
   }
 
-  // A word at k that is not a number: on PlainText 16 bytes at a time where it can be,
+  // A word at k that is not a number: on AsciiText 16 bytes at a time where it can be,
   // otherwise (and as the fallback) one character at a time.
   [[gnu::always_inline]] std::size_t ScanNonNumberWord(std::size_t k) {
 #if defined(__SSE4_1__)
@@ -832,7 +861,7 @@ class Scanner {
   }
 
 #if defined(__SSE4_1__)
-  // A word of PlainText at k (a letter, digit or '_'): each run of word characters between
+  // A word of an AsciiText at k (a letter, digit or '_'): each run of word characters between
   // internal apostrophes/hyphens is classified, case-folded and copied 16 bytes at a time;
   // only the hash is a loop over bytes. Returns the word's end, or 0 (nothing written) for
   // the scalar loop to do it: a run of 16+ characters, or an elongation to cut.
@@ -1049,6 +1078,53 @@ class Scanner {
   std::size_t caps_ = 0;       // kAllCaps tokens
 };
 
+// Decodes input[0, n) (its first `plain` bytes need no decoding) into s.plain as a MappedText,
+// with the sentinel, and its offsets into s.plain_src. Returns the decoded length, or npos
+// (having written a prefix) at the first code point that stays non-ASCII: the input then takes
+// the full decoder. Rule 2 as Decoder applies it, so both scan the same characters.
+std::size_t DecodeToAscii(std::string_view input, std::size_t plain, const TokenizerOptions& o, Scratch& s) {
+  const std::size_t n = input.size();
+  if (s.plain.size() < n + 17) s.plain.resize(n + 17);  // a decoded text is never longer
+  if (s.plain_src.size() < n + 1) s.plain_src.resize(n + 1);
+  const auto* bytes = reinterpret_cast<const unsigned char*>(input.data());
+  unsigned char* const b = s.plain.data();
+  std::uint32_t* const src = s.plain_src.data();
+  std::size_t m = 0, i = 0, run = plain;
+  for (;;) {
+    std::memcpy(b + m, bytes + i, run);
+    for (std::size_t k = 0; k < run; ++k) src[m + k] = static_cast<std::uint32_t>(i + k);
+    m += run;
+    i += run;
+    if (i >= n) break;
+    const auto off = static_cast<std::uint32_t>(i);
+    char32_t cp = bytes[i];
+    std::size_t len = 1;
+    if (cp >= 0x80) {
+      len = DecodeUtf8(input, i, &cp);
+    } else if (cp == '&' && o.decode_entities) {
+      if (const std::size_t l = DecodeEntity(input, i, &cp)) len = l;
+    } else if (cp == '\\' && o.decode_u_escapes) {
+      if (const std::size_t l = DecodeUEscape(input, i, &cp)) len = l;
+    }
+    i += len;
+    if (cp < 0x80) {
+      src[m] = off;
+      b[m++] = static_cast<unsigned char>(cp);
+    } else {
+      const Folded f = FoldNonAscii(cp);
+      if (f.ascii == 0 && f.count != 0) return std::string_view::npos;
+      for (int r = 0; r < f.count; ++r) {
+        src[m] = off;
+        b[m++] = static_cast<unsigned char>(f.ascii);
+      }
+    }
+    run = PlainPrefix(bytes + i, n - i);
+  }
+  b[m] = ' ';
+  src[m] = static_cast<std::uint32_t>(n);
+  return m;
+}
+
 template <class Text>
 void Scan(const TokenizerOptions& o, Scratch& s, const Text& text, std::size_t m, TokenizedText& out) {
   Scanner<Text> scanner(o, s, text, m, out);
@@ -1076,13 +1152,22 @@ void Tokenizer::Tokenize(std::string_view input, TokenizedText& out) const {
 
   Scratch& s = GetScratch();
   const auto* bytes = reinterpret_cast<const unsigned char*>(input.data());
-  if (PlainPrefix(bytes, n) == n) {  // the common case: nothing to decode, scan the bytes
+  if (s.plain.size() > (std::size_t{1} << 16) && n < s.plain.size() / 16) {  // after a huge input
+    s.plain = {};
+    s.plain_src = {};
+  }
+  const std::size_t plain = PlainPrefix(bytes, n);
+  if (plain == n) {  // the common case: nothing to decode, scan the bytes
     std::vector<unsigned char>& b = s.plain;
-    if (b.size() > (std::size_t{1} << 16) && n < b.size() / 16) b = {};  // after a huge input
     if (b.size() < n + 17) b.resize(n + 17);
     std::memcpy(b.data(), bytes, n);
     b[n] = ' ';
     Scan(opts_, s, PlainText{{b.data()}, {b.data()}, {}}, n, out);
+    return;
+  }
+  if (const std::size_t m = DecodeToAscii(input, plain, opts_, s); m != std::string_view::npos) {
+    const unsigned char* b = s.plain.data();  // entities, escapes, quotes: still ASCII
+    Scan(opts_, s, MappedText{{b}, {b}, s.plain_src.data()}, m, out);
     return;
   }
   if (s.cps.size() > (std::size_t{1} << 16) && n < s.cps.size() / 16) {

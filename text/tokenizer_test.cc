@@ -403,10 +403,30 @@ TEST(TokenizerDecode, LongPlainRunsTokenizeAsTheirPieces) {
   }
 }
 
+// Tokens of `a` and `b` are the same (types, texts, flags, hashes, offsets, runs) up to a's
+// last one.
+void ExpectSameTokens(const TokenizedText& a, const TokenizedText& b, std::size_t extra_in_b, const std::string& text) {
+  ASSERT_EQ(b.tokens.size(), a.tokens.size() + extra_in_b) << text;
+  EXPECT_EQ(a.any_caps_differential, b.any_caps_differential) << text;
+  for (std::size_t k = 0; k < a.tokens.size(); ++k) {
+    const Token& x = a.tokens[k];
+    const Token& y = b.tokens[k];
+    ASSERT_EQ(a.text(x), b.text(y)) << text;
+    EXPECT_EQ(x.type, y.type) << text;
+    EXPECT_EQ(x.flags, y.flags) << text << " token " << a.text(x);
+    EXPECT_EQ(x.hash, y.hash) << text;
+    EXPECT_EQ(x.source_offset, y.source_offset) << text;
+    EXPECT_EQ(x.source_length, y.source_length) << text;
+    EXPECT_EQ(x.run, y.run) << text;
+  }
+}
+
 TEST(TokenizerDecode, PlainInputScansLikeDecodedInput) {
-  // Input with nothing to decode is scanned in place (words 16 bytes at a time); appending
-  // " &" sends the same text through the decoder and the code-point scanner. Both must give
-  // the same tokens (types, texts, flags, hashes, offsets), plus the final "&".
+  // The tokenizer reads an input three ways: scanned in place when there is nothing to decode
+  // (words 16 bytes at a time), decoded to ASCII bytes when every entity, escape and non-ASCII
+  // character decodes to ASCII (the same word scanner), else decoded to code points for the
+  // code-point scanner. Appending " &amp;" sends a plain text the second way, " \u00ab" (a
+  // punctuation mark that stays non-ASCII) the third. All must give the same tokens.
   const std::string_view pieces[] = {"a", "o", "O", "oo", "ooo", "Soooo", "GOOOD", "sOoO", "zz", "x", "b",
                                      "'", "-", "_", "7", "42", "3.5", "!", "?", ".", ",", ":)", " ", "  ",
                                      "not", "NOT", "don't", "but", "well-being", "it's", "#", "@u",
@@ -414,7 +434,7 @@ TEST(TokenizerDecode, PlainInputScansLikeDecodedInput) {
   XorShift next{88172645463325252ULL};
   Tokenizer tok;
   Tokenizer keep_case(TokenizerOptions{.lowercase = false});
-  TokenizedText plain, decoded;
+  TokenizedText plain, mapped, decoded;
   for (int iter = 0; iter < 20000; ++iter) {
     std::string text;
     const std::size_t n = next() % 24;
@@ -424,23 +444,53 @@ TEST(TokenizerDecode, PlainInputScansLikeDecodedInput) {
     }
     for (const Tokenizer* t : {&tok, &keep_case}) {
       t->Tokenize(text, plain);
-      t->Tokenize(text + " &", decoded);
-      ASSERT_EQ(decoded.tokens.size(), plain.tokens.size() + 1) << text;
-      EXPECT_EQ(plain.any_caps_differential, decoded.any_caps_differential) << text;
-      for (std::size_t k = 0; k < plain.tokens.size(); ++k) {
-        const Token& a = plain.tokens[k];
-        const Token& b = decoded.tokens[k];
-        ASSERT_EQ(plain.text(a), decoded.text(b)) << text;
-        EXPECT_EQ(a.type, b.type) << text;
-        EXPECT_EQ(a.flags, b.flags) << text << " token " << plain.text(a);
-        EXPECT_EQ(a.hash, b.hash) << text;
-        EXPECT_EQ(a.source_offset, b.source_offset) << text;
-        EXPECT_EQ(a.source_length, b.source_length) << text;
-        EXPECT_EQ(a.run, b.run) << text;
-      }
-      EXPECT_EQ(decoded.text(decoded.tokens.back()), "&");
+      t->Tokenize(text + " &amp;", mapped);
+      t->Tokenize(text + " \u00ab", decoded);
+      ExpectSameTokens(plain, mapped, 1, text);
+      ExpectSameTokens(plain, decoded, 1, text);
+      EXPECT_EQ(mapped.text(mapped.tokens.back()), "&");
+      EXPECT_EQ(decoded.text(decoded.tokens.back()), "\u00ab");
     }
   }
+}
+
+TEST(TokenizerDecode, InputDecodingToAsciiScansLikeTheFullDecoder) {
+  // Entities, \u escapes, curly quotes, "…", fullwidth letters, Unicode spaces and format
+  // characters all decode to ASCII (or nothing): such input is decoded to bytes and scanned
+  // by the ASCII scanner. The same input with a trailing character that stays non-ASCII takes
+  // the code-point decoder. Tokens, source offsets included, must agree.
+  const std::string_view pieces[] = {"don\\u2019t", "it\u2019s", "I\\u002c ", "&amp;", "&lt;3", "&gt;&gt;",
+                                     "&#39;", "&quot;", "&#x41;BC", "&nbsp;", "&bogus;", "\\", "\\u00", "&",
+                                     "\u2026", "\u2026\u2026", "\uff27\uff4f\uff4f\uff44", "\u00a0", "\u200b",
+                                     "Soooo", "GOOD", "not", "well-being", "abcdefghijklmnopq", "42", "!!", "?",
+                                     ":)", "#Tag", "@u", "http://x.y/\u2019", " ", "  ", "a", "\u201cq\u201d"};
+  XorShift next{0x9e3779b97f4a7c15ULL};
+  Tokenizer tok;
+  TokenizedText mapped, decoded;
+  for (int iter = 0; iter < 20000; ++iter) {
+    std::string text;
+    const std::size_t n = 1 + next() % 16;
+    for (std::size_t p = 0; p < n; ++p) {
+      text += pieces[next() % std::size(pieces)];
+      if (next() % 3 == 0) text += ' ';
+    }
+    tok.Tokenize(text, mapped);
+    tok.Tokenize(text + " \u00ab", decoded);
+    ExpectSameTokens(mapped, decoded, 1, text);
+    for (const Token& t : mapped.tokens) ASSERT_LE(t.source_offset + t.source_length, text.size()) << text;
+  }
+  // Spot checks of what the decoding gives.
+  EXPECT_EQ(Texts("don\\u2019t stop&amp;go \u2026 \uff27\uff4f\uff4f\uff44"),
+            (V{"don't", "stop", "&", "go", "...", "good"}));
+  TokenizedText out;
+  tok.Tokenize("I\u2019m &amp; ok", out);
+  ASSERT_EQ(out.tokens.size(), 3u);
+  EXPECT_EQ(out.text(out.tokens[0]), "i'm");
+  EXPECT_EQ(out.tokens[0].source_length, 5u);
+  EXPECT_EQ(out.text(out.tokens[1]), "&");
+  EXPECT_EQ(out.tokens[1].source_offset, 6u);  // "I’m " is 6 bytes
+  EXPECT_EQ(out.tokens[1].source_length, 5u);  // "&amp;"
+  EXPECT_EQ(out.tokens[2].source_offset, 12u);
 }
 }  // namespace
 }  // namespace sentio::text
