@@ -427,15 +427,22 @@ constexpr std::string_view kNegators[] = {
     "uh-uh",   "wasn't",   "weren't",  "without",  "wont",    "wouldnt",  "won't",    "wouldn't",
     "rarely",  "seldom",   "despite",  "no",
 };
+static_assert([] {
+  for (std::string_view w : kNegators) {
+    if (w.size() < 2 || w.size() > 15 || w[0] < 'a' || w[0] > 'z') return false;
+  }
+  return true;
+}());
 
 // Open-addressing set of negator hashes, prefiltered by (first letter, length).
 struct NegatorSet {
   static constexpr std::size_t kSlots = 256;
   std::array<std::uint64_t, kSlots> slot{};
-  std::array<std::uint16_t, 26> len_mask{};  // bit L set if a negator starts with letter and has length L
+  // By first byte: bit L set if a negator starts with it and has length L (every one has 2-15).
+  std::array<std::uint16_t, 256> len_mask{};
   NegatorSet() {
     for (std::string_view w : kNegators) {
-      len_mask[static_cast<std::size_t>(w[0] - 'a')] |= static_cast<std::uint16_t>(1u << w.size());
+      len_mask[static_cast<unsigned char>(w[0])] |= static_cast<std::uint16_t>(1u << w.size());
       const std::uint64_t h = Fnv1a64(w) | 1;  // 0 marks an empty slot
       std::size_t i = h & (kSlots - 1);
       while (slot[i] != 0) i = (i + 1) & (kSlots - 1);
@@ -444,9 +451,8 @@ struct NegatorSet {
   }
   // `fnv` is Fnv1a64(w) (the token's hash).
   bool Contains(std::string_view w, std::uint64_t fnv) const {
-    if (w.size() < 2 || w.size() > 15) return false;
-    const unsigned char c0 = static_cast<unsigned char>(w[0]);
-    if (c0 < 'a' || c0 > 'z' || !(len_mask[c0 - 'a'] & (1u << w.size()))) return false;
+    if (w.size() - 1 >= 15) return false;  // empty, or longer than any negator
+    if (!((len_mask[static_cast<unsigned char>(w[0])] >> w.size()) & 1u)) return false;
     const std::uint64_t h = fnv | 1;
     for (std::size_t i = h & (kSlots - 1);; i = (i + 1) & (kSlots - 1)) {
       if (slot[i] == 0) return false;
@@ -873,7 +879,6 @@ class Scanner {
     unsigned upper = 0, lower = 0;
     std::uint64_t h = kFnvOffset64;
     std::size_t i = k;
-    const __m128i fold = _mm_set1_epi8(o_.lowercase ? 0x20 : 0);
     for (;;) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
       const __m128i up = InRange(v, 'A', 25);
@@ -884,7 +889,7 @@ class Scanner {
       const auto len = static_cast<unsigned>(__builtin_ctz(~static_cast<unsigned>(_mm_movemask_epi8(word))));
       if (len >= 16) return 0;
       const unsigned run = (1u << len) - 1;
-      const __m128i lc = _mm_add_epi8(v, _mm_and_si128(up, fold));
+      const __m128i lc = _mm_add_epi8(v, _mm_and_si128(up, fold_));
       // Rule 3's cut applies where a letter equals the two characters before it.
       const __m128i rep = _mm_and_si128(_mm_cmpeq_epi8(lc, _mm_slli_si128(lc, 1)),
                                         _mm_cmpeq_epi8(lc, _mm_slli_si128(lc, 2)));
@@ -1067,6 +1072,9 @@ class Scanner {
   std::size_t m_;
   TokenizedText& out_;
   const NegatorSet& neg_ = Negators();
+#if defined(__SSE4_1__)
+  const __m128i fold_ = _mm_set1_epi8(o_.lowercase ? 0x20 : 0);  // added to A-Z bytes
+#endif
   char* buf_ = nullptr;
   std::size_t pos_ = 0;
   std::size_t cap_ = 0;
