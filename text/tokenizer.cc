@@ -293,6 +293,22 @@ std::size_t DecodeUEscape(std::string_view in, std::size_t i, char32_t* cp) {
   return 6;
 }
 
+// The code point at input[i], a byte PlainPrefix stops at: an entity or a \\u escape (where
+// decoded and well formed), a UTF-8 sequence (U+FFFD if invalid), else the byte itself.
+// Returns the bytes it takes.
+std::size_t DecodeAt(std::string_view input, std::size_t i, const TokenizerOptions& o, char32_t* cp) {
+  const auto b = static_cast<unsigned char>(input[i]);
+  if (b >= 0x80) return DecodeUtf8(input, i, cp);
+  std::size_t len = 0;
+  if (b == '&' && o.decode_entities) len = DecodeEntity(input, i, cp);
+  else if (b == '\\' && o.decode_u_escapes) len = DecodeUEscape(input, i, cp);
+  if (len == 0) {
+    *cp = b;
+    len = 1;
+  }
+  return len;
+}
+
 // What rule 2 makes of a code point c >= 0x80: ASCII (`ascii`, `count` times: "..." for
 // U+2026; quotes, fullwidth forms and Unicode spaces), nothing (a format character: count 0),
 // or itself with its class `cls` (ascii 0, count 1).
@@ -1105,16 +1121,8 @@ std::size_t DecodeToAscii(std::string_view input, std::size_t plain, const Token
     i += run;
     if (i >= n) break;
     const auto off = static_cast<std::uint32_t>(i);
-    char32_t cp = bytes[i];
-    std::size_t len = 1;
-    if (cp >= 0x80) {
-      len = DecodeUtf8(input, i, &cp);
-    } else if (cp == '&' && o.decode_entities) {
-      if (const std::size_t l = DecodeEntity(input, i, &cp)) len = l;
-    } else if (cp == '\\' && o.decode_u_escapes) {
-      if (const std::size_t l = DecodeUEscape(input, i, &cp)) len = l;
-    }
-    i += len;
+    char32_t cp;
+    i += DecodeAt(input, i, o, &cp);
     if (cp < 0x80) {
       src[m] = off;
       b[m++] = static_cast<unsigned char>(cp);
@@ -1232,27 +1240,10 @@ void Tokenizer::Tokenize(std::string_view input, TokenizedText& out) const {
       i = j;
       if (i >= n) break;
     }
-    const auto b = bytes[i];
     const auto off = static_cast<std::uint32_t>(i);
-    if (b < 0x80) {
-      char32_t cp;
-      std::size_t len;
-      if (b == '&' && opts_.decode_entities && (len = DecodeEntity(input, i, &cp)) != 0) {
-        d.Push(cp, off);
-        i += len;
-      } else if (b == '\\' && opts_.decode_u_escapes && (len = DecodeUEscape(input, i, &cp)) != 0) {
-        d.Push(cp, off);
-        i += len;
-      } else {
-        d.PushAscii(b, off);
-        ++i;
-      }
-      continue;
-    }
     char32_t cp;
-    const std::size_t len = DecodeUtf8(input, i, &cp);
+    i += DecodeAt(input, i, opts_, &cp);
     d.Push(cp, off);
-    i += len;
   }
   const std::size_t m = d.m;
   s.src[m] = static_cast<std::uint32_t>(n);
