@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -239,6 +240,31 @@ TEST(Tokenizer, NegationScope) {
   EXPECT_TRUE(IsNegatorWord("shouldn't"));
   EXPECT_FALSE(IsNegatorWord("note"));
   EXPECT_FALSE(IsNegatorWord("n"));
+}
+
+// The scanner's negator test (a filter on the hash, then the set; "n't" endings only for
+// words with an apostrophe) against IsNegatorWord: words the filter passes without being
+// negators ("watch", "morning"), "n't" words outside the list, every path a word can take
+// (plain, capitalised, after an entity, elongated, with a non-ASCII letter).
+TEST(Tokenizer, ScannerFindsNegatorsAsIsNegatorWordDoes) {
+  for (const char* w : {"not", "no", "never", "don't", "won't", "uh-uh", "without", "watch", "morning",
+                        "kendrick", "another", "mayn't", "usedn't", "n't", "in", "on", "of", "is", "nope",
+                        "nothin", "can", "cant", "wont't", "isn't-it", "rock'n't"}) {
+    for (const std::string& in : {std::string("x ") + w, std::string("x ") + w + " &amp; y",
+                                 std::string("\\u2019 ") + w, std::string("\xC3\xA9 ") + w}) {
+      const auto t = Toks(in);
+      ASSERT_GE(t.size(), 2u) << in;
+      EXPECT_EQ((t[1].flags & kNegator) != 0, IsNegatorWord(t[1].text)) << in;
+      EXPECT_EQ(t[1].text, w) << in;
+    }
+    std::string caps = w;
+    for (char& c : caps) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const auto t = Toks("x " + caps);
+    EXPECT_EQ((t[1].flags & kNegator) != 0, IsNegatorWord(w)) << caps;
+  }
+  EXPECT_TRUE(Toks("x mayn't")[1].flags & kNegator);   // "n't" ending, not in the list
+  EXPECT_FALSE(Toks("x watch")[1].flags & kNegator);   // passes the filter, not a negator
+  EXPECT_TRUE(Toks("x nooot")[1].flags & kElongated);  // elongated words take the scalar path
 }
 
 TEST(Tokenizer, MixedScripts) {
