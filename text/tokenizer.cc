@@ -606,9 +606,11 @@ class Scanner {
     tok_ = out_.tokens.data();
     tok_cap_ = out_.tokens.size();
   }
-  // Trims norm and tokens to what was written.
+  // Trims norm (to what was written and kNormPadding zero bytes) and tokens.
   void Finish() {
-    out_.norm.resize(pos_);
+    Reserve(kNormPadding);
+    std::memset(buf_ + pos_, 0, kNormPadding);
+    out_.norm.resize(pos_ + kNormPadding);
     out_.tokens.resize(ntok_);
   }
 

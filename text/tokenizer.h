@@ -87,9 +87,13 @@ struct Token {
   std::uint64_t hash;
 };
 
+// Zero bytes that end TokenizedText::norm (when there are tokens): 16-byte loads at any
+// token's start stay within it.
+inline constexpr std::size_t kNormPadding = 16;
+
 // Output buffers, reused across calls (clear() keeps capacity).
 struct TokenizedText {
-  std::string norm;              // normalised token texts, concatenated
+  std::string norm;              // normalised token texts, concatenated; then kNormPadding zeros
   std::vector<Token> tokens;
   bool any_caps_differential = false;  // some ALL-CAPS words next to non-caps words (VADER's rule)
 

@@ -3,6 +3,7 @@
 #include "models/lexicon/vader.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cctype>
 #include <cstring>
@@ -168,6 +169,7 @@ struct WordInfo {
 constexpr std::uint16_t kCodeValid = 0x8000;
 constexpr float kBoostUp = static_cast<float>(kBIncr);  // how WordInfo holds the two values
 constexpr float kBoostDown = static_cast<float>(kBDecr);
+constexpr float kCodeBoost[4] = {0.f, kBoostUp, kBoostDown, 0.f};
 inline const float* LexiconValence(const WordInfo* w) { return w && w->in_lexicon ? &w->valence : nullptr; }
 
 // One VADER "word" (JS words_and_emoticons entry).
@@ -198,6 +200,9 @@ ScoreScratch& Scratch() {
 struct VaderLexicon::Impl {
   FlatMap<WordInfo> words;  // lexicon, boosters, rule words and idiom heads
   std::vector<float> valences;  // the lexicon's distinct valences (at most 255 for word codes)
+  // Word code fields -> values, so decoding a code takes no branch: [0] = nullptr, [v] =
+  // &valences[v - 1]; kCodeBoost[b].
+  std::array<const float*, 256> valence_of_code{};
   FlatMap<float> emoji;
   std::size_t lexicon_size = 0;
   text::Tokenizer tokenizer;
@@ -280,6 +285,7 @@ Result<std::shared_ptr<const VaderLexicon>> VaderLexicon::LoadBuiltin() {
   for (const auto& [k, code] : kSpecialWords) info(k).special = code;
   for (const Idiom& id : kIdioms) info(id.words[0]).idiom_head = true;
   impl->words.Build(words);
+  for (std::size_t v = 1; v <= impl->valences.size(); ++v) impl->valence_of_code[v] = &impl->valences[v - 1];
   impl->lexicon_size = in_lexicon;
   std::vector<std::pair<std::string_view, float>> emoji;
   for (std::size_t i = 0; i < lexicon_data::kEmojiTableSize; ++i)
@@ -353,11 +359,6 @@ VaderScores VaderLexicon::ScoreImpl(const text::TokenizedText& tt,
   for (std::size_t i = 0; i < tt.tokens.size(); ++i) {
     const text::Token& t = tt.tokens[i];
     const std::string_view txt = tt.text(t);
-    if (t.type == TokenType::kPunct) {
-      if (txt[0] == '!') ep += t.run;
-      else if (txt[0] == '?') qm += t.run;
-      continue;
-    }
     // Field by field: assigning a whole Word built on the stack is read back with wider loads
     // than the stores that built it (a store-forwarding stall per word).
     Word& w = all[nw];
@@ -368,20 +369,38 @@ VaderScores VaderLexicon::ScoreImpl(const text::TokenizedText& tt,
     w.booster = 0.f;
     w.special = kSpNone;
     w.idiom_head = false;
+    std::uint16_t code = codes ? codes[i] : 0;
+    if ((t.type == TokenType::kWord && code != 0) || t.type == TokenType::kPunct) [[likely]] {
+      // The common tokens, a word with its code or punctuation, without branches on which
+      // it is or on what the code holds: every test here would be taken at random from
+      // token to token. A punctuation token is written and not kept (its code is 0).
+      const bool punct = t.type == TokenType::kPunct;
+      const unsigned c0 = static_cast<unsigned char>(txt[0]);
+      ep += (punct && c0 == '!') ? t.run : 0;
+      qm += (punct && c0 == '?') ? t.run : 0;
+      code = punct ? 0 : code;
+      w.valence = im.valence_of_code[code & 0xFF];
+      w.booster = kCodeBoost[(code >> 8) & 3];
+      w.special = static_cast<Special>((code >> 10) & 15);
+      w.idiom_head = (code >> 14) & 1;
+      w.negator = (t.flags & text::kNegator) && txt != "no";  // "no" is not in VADER's NEGATE
+      // JS drops 1-char tokens.
+      const bool keep = !punct && !(t.source_length <= 1 && txt.size() <= 1);
+      if (w.special == kSpBut && but_at == tt.tokens.size() && keep) [[unlikely]]
+        but_at = nw;
+      if ((t.flags & text::kElongated) && keep && (!w.valence || w.booster == 0)) [[unlikely]]
+        im.DeElongated(txt, &w.valence, &w.booster);
+      caps += keep && w.upper;
+      any_valence |= keep && w.valence != nullptr;
+      nw += keep;
+      continue;
+    }
     switch (t.type) {
-      case TokenType::kWord: {
+      case TokenType::kWord: {  // without a code: looked up
         if (t.source_length <= 1 && txt.size() <= 1) continue;  // JS drops 1-char tokens
         const bool elongated = (t.flags & text::kElongated) != 0;
         w.negator = (t.flags & text::kNegator) && txt != "no";  // "no" is not in VADER's NEGATE
-        if (const std::uint16_t code = codes ? codes[i] : 0; code == kCodeValid) {
-          // the caller's WordCode for a word in none of the tables (most words): nothing to set
-        } else if (code != 0) {
-          const unsigned v = code & 0xFF, b = (code >> 8) & 3;
-          w.valence = v ? &im.valences[v - 1] : nullptr;
-          w.booster = b == 1 ? kBoostUp : b == 2 ? kBoostDown : 0.f;
-          w.special = static_cast<Special>((code >> 10) & 15);
-          w.idiom_head = (code >> 14) & 1;
-        } else if (const WordInfo* wi = im.words.Find(txt, t.hash)) {
+        if (const WordInfo* wi = im.words.Find(txt, t.hash)) {
           w.valence = LexiconValence(wi);
           w.booster = wi->booster;
           w.special = wi->special;

@@ -45,6 +45,7 @@ struct LinearModel::Scratch {
   std::vector<std::uint32_t> word_ids;  // char n-gram ids of the memo misses of a text
   std::vector<WordGramMiss> misses;     // a slot per token
   std::vector<std::uint16_t> lex_codes;  // a FusedPair's lexicon word codes, a slot per token
+  std::vector<std::uint32_t> ngram_words;  // a FusedPair's tokens with char n-grams, a slot per token
   std::size_t n_feats = 0;
   std::vector<float> token_weight;
   std::vector<std::uint32_t> order;
@@ -398,8 +399,22 @@ struct WordGramSums {
     return r;
   }
 
+  // Whether e holds w, a word of TokenizedText::norm (16 bytes readable at w.data(): see
+  // kNormPadding) of at most kMemoKey bytes. Without branches on the word's length (EqualShort
+  // takes them, and mispredicts them from word to word): a stored key's bytes past its length
+  // are zero, and w's are masked off.
   static bool Holds(const WordGramEntry& e, std::string_view w) {
-    return e.len == w.size() && EqualShort(std::string_view(e.key, w.size()), w);
+    static_assert(kMemoKey == 12 && text::kNormPadding >= 12, "two loads: 8 bytes and 4");
+    const std::size_t n = w.size();
+    std::uint64_t a, k0;
+    std::uint32_t b, k1;
+    std::memcpy(&a, w.data(), 8);
+    std::memcpy(&b, w.data() + 8, 4);
+    std::memcpy(&k0, e.key, 8);
+    std::memcpy(&k1, e.key + 8, 4);
+    const std::uint64_t ma = n >= 8 ? ~std::uint64_t{0} : ~(~std::uint64_t{0} << (8 * n));
+    const std::uint32_t mb = n <= 8 ? 0u : ~0u >> (8 * (kMemoKey - n));
+    return ((((a & ma) ^ k0) | std::uint64_t{(b & mb) ^ k1}) == 0) & (e.len == n);
   }
 
   static std::size_t Set(std::uint64_t h) { return (h ^ (h >> 29)) & (kMemoSets - 1); }
@@ -466,6 +481,7 @@ struct WordGramSums {
       m.set->way[1] = m.set->way[0];
       WordGramEntry& f = m.set->way[0];
       f.sum = __builtin_convertvector(sum, I16x8);
+      std::memset(f.key, 0, kMemoKey);  // (Holds compares all of it)
       std::memcpy(f.key, w.data(), w.size());
       f.len = m.len;
       f.count = static_cast<std::uint8_t>(m.n);
@@ -706,9 +722,20 @@ class FusedPair final : public ClassifierPair {
         out_b[i] = b_.Classify(texts[i], kNoSlot, s, false, pb, &tok);
         continue;
       }
-      if (memo) {  // the memo's sets of this text's words, read after the lexicon and hashing below
-        for (const text::Token& t : s.tok.tokens) {
-          if (HasCharNgrams(t, cfg_b)) PrefetchLine(&memo[WordGramSums::Set(t.hash)]);
+      // The tokens with char n-grams (the words), listed without a branch per token (word or
+      // not is taken at random from token to token), and their memo sets prefetched: read
+      // after the lexicon and hashing below.
+      std::size_t n_words = 0;
+      if (memo) {
+        const std::size_t nt = s.tok.tokens.size();
+        if (s.ngram_words.size() < nt) s.ngram_words.resize(nt);
+        std::uint32_t* const list = s.ngram_words.data();
+        for (std::size_t k = 0; k < nt; ++k) {
+          const text::Token& t = s.tok.tokens[k];
+          list[n_words] = static_cast<std::uint32_t>(k);
+          // HasCharNgrams(t, cfg_b) (cfg_b.maxn > 0 here), as arithmetic.
+          n_words += static_cast<std::size_t>(t.type == text::TokenType::kWord) & static_cast<std::size_t>(t.length > 1);
+          PrefetchLine(&memo[WordGramSums::Set(t.hash)]);  // (a non-word's set: a useless load)
         }
       }
       std::size_t nf = ExtractFeatures(s.tok, cfg_a, nullptr, s.feats.data(), nullptr, rows);
@@ -726,11 +753,11 @@ class FusedPair final : public ClassifierPair {
           codes = s.lex_codes.data();
         }
         std::uint16_t* const out = s.lex_codes.data();
-        // ForEachNgramWord's words, with their token index for the codes. Written out: through
-        // ForEachNgramWord and a lambda, GCC 12 keeps less in registers (+2 % instructions).
-        for (std::size_t k = 0; k < nt; ++k) {
+        // ForEachNgramWord's words, with their token index for the codes.
+        for (std::size_t j = 0; j < n_words; ++j) {
+          const std::uint32_t k = s.ngram_words[j];
           const text::Token& t = s.tok.tokens[k];
-          if (HasCharNgrams(t, cfg_b)) words.AddWord(s.tok.text(t), t.hash, codes ? out + k : nullptr);
+          words.AddWord(s.tok.text(t), t.hash, codes ? out + k : nullptr);
         }
       }
       if (a_.lexicon_) {
