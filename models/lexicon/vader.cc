@@ -187,6 +187,7 @@ static_assert(sizeof(Word) == 32);
 struct ScoreScratch {
   std::vector<Word> words;
   std::vector<double> sentiments;
+  std::vector<std::uint32_t> with_valence;  // indices of the words with a valence, in order
   text::TokenizedText tokens;
 };
 
@@ -347,13 +348,14 @@ VaderScores VaderLexicon::ScoreImpl(const text::TokenizedText& tt,
   // up again would zero-fill it for every text); `words` views the nw written.
   auto& all = s.words;
   if (all.size() < tt.tokens.size()) all.resize(tt.tokens.size());
-  std::size_t nw = 0;
+  if (s.with_valence.size() < tt.tokens.size()) s.with_valence.resize(tt.tokens.size());
+  std::uint32_t* const with_valence = s.with_valence.data();
+  std::size_t nw = 0, nv = 0;  // words; words with a valence (listed without a branch)
 
   // SentiText.get_words_and_emoticons: tokens longer than one character, punctuation
   // excluded; plus the '!' / '?' counts of amplify_ep / amplify_qm.
   std::size_t ep = 0, qm = 0;
   std::size_t caps = 0;                  // allcap_differential's count
-  bool any_valence = false;              // without one, every sentiment is 0
   std::size_t but_at = tt.tokens.size();  // the first "but" (but_check), if any
   char buf[64];
   for (std::size_t i = 0; i < tt.tokens.size(); ++i) {
@@ -391,7 +393,8 @@ VaderScores VaderLexicon::ScoreImpl(const text::TokenizedText& tt,
       if ((t.flags & text::kElongated) && keep && (!w.valence || w.booster == 0)) [[unlikely]]
         im.DeElongated(txt, &w.valence, &w.booster);
       caps += keep && w.upper;
-      any_valence |= keep && w.valence != nullptr;
+      with_valence[nv] = static_cast<std::uint32_t>(nw);
+      nv += keep && w.valence != nullptr;
       nw += keep;
       continue;
     }
@@ -440,9 +443,11 @@ VaderScores VaderLexicon::ScoreImpl(const text::TokenizedText& tt,
         break;
     }
     caps += w.upper;
-    any_valence |= w.valence != nullptr;
+    with_valence[nv] = static_cast<std::uint32_t>(nw);
+    nv += w.valence != nullptr;
     ++nw;
   }
+  const bool any_valence = nv > 0;
   const std::span<const Word> words(all.data(), nw);
   if (!any_valence) {  // every sentiment 0: what the rules below give, without running them
     if (explain) explain->clear();
@@ -488,16 +493,19 @@ VaderScores VaderLexicon::ScoreImpl(const text::TokenizedText& tt,
   const std::size_t n = words.size();
   if (s.sentiments.size() < n) s.sentiments.resize(n);
   const std::span<double> sentiments(s.sentiments.data(), n);
-  for (std::size_t i = 0; i < n; ++i) {
+  // A word without a valence gets 0 (sentiment_valence adds to a valence, and least_check
+  // scales it); the others are visited from the list, not by a test per word.
+  std::fill(sentiments.begin(), sentiments.end(), 0.0);
+  for (std::size_t j = 0; j < nv; ++j) {
+    const std::size_t i = with_valence[j];
     // polarity_scores: "kind of" and booster words carry no valence themselves.
     if ((i + 1 < n && is(i, kSpKind) && is(i + 1, kSpOf)) || words[i].booster != 0) {
       sentiments[i] = 0;
       continue;
     }
     // sentiment_valence
-    double valence = 0;
-    if (words[i].valence) {
-      valence = *words[i].valence;
+    double valence = *words[i].valence;
+    {
       if (words[i].upper && cap_diff) valence += valence > 0 ? kCIncr : -kCIncr;
       for (std::size_t start_i = 0; start_i < 3; ++start_i) {
         if (i > start_i && words[i - (start_i + 1)].valence == nullptr) {
