@@ -391,24 +391,8 @@ constexpr std::array<bool, 128> MakePlainWordStart() {
 }
 constexpr std::array<bool, 128> kPlainWordStart = MakePlainWordStart();
 
-// For a letter `c` that kPlainWordStart sends down the slow path (a URL's "h" / "w", an
-// emoticon's "x", "T", "o", "B", ...): true when the character after it, `next`, rules that
-// out, so the word can take the fast path. No emoticon has a lowercase letter second, and a
-// URL needs "ht" or "ww" (the slow path compares case-insensitively, so an uppercase second
-// letter stays there).
-// kPlainWordStart[c] || LetterStartsPlainWord(c, next) for c < 0x80, without branches: which
-// of the two applies depends on the word's first letter ("how", "of", "was" take the second),
-// a branch taken at random from word to word.
-inline bool StartsPlainWord(char32_t c, char32_t next);
-
-inline bool LetterStartsPlainWord(char32_t c, char32_t next) {
-  if (next < 'a' || next > 'z') return false;
-  const char32_t lc = c | 0x20;
-  if (lc < 'a' || lc > 'z') return false;
-  return !(lc == 'h' && next == 't') && !(lc == 'w' && next == 'w');
-}
-
-// 1: kPlainWordStart; 2: another ASCII letter (LetterStartsPlainWord decides); 0: neither.
+// kStartKind[c]: 1 if c is in kPlainWordStart; 2 for another ASCII letter (a URL's "h" / "w",
+// an emoticon's "x", "T", "o", "B", ...); 0 otherwise.
 constexpr std::array<std::uint8_t, 128> kStartKind = [] {
   std::array<std::uint8_t, 128> t{};
   for (int c = 0; c < 128; ++c) {
@@ -418,6 +402,12 @@ constexpr std::array<std::uint8_t, 128> kStartKind = [] {
   return t;
 }();
 
+// Whether the ASCII character c, followed by `next`, starts a word the fast path takes: c is
+// in kPlainWordStart, or c is another letter and `next` rules the rest out (no emoticon has a
+// lowercase letter second, and a URL needs "ht" or "ww"; the slow path compares case-
+// insensitively, so an uppercase second letter stays there). Without branches: which case
+// applies depends on the word's first letter ("how", "of", "was" take the second), and a
+// branch on it is taken at random from word to word.
 inline bool StartsPlainWord(char32_t c, char32_t next) {
   const unsigned kind = kStartKind[c];
   const unsigned lc = static_cast<unsigned>(c) | 0x20;
@@ -924,8 +914,8 @@ class Scanner {
   }
 
   // Ends an ASCII word [k, e) whose text was written at norm[pos_, w) with hash h; `seen`
-  // holds the kCase* bits of its characters.
-  // `apostrophe`: the word may hold one (else EndsWithNt is skipped: see NegatorSet).
+  // holds the kCase* bits of its characters; `apostrophe`: it may hold one (else no "n't"
+  // ending is looked for: a test of the length per word would be mispredicted often).
   [[gnu::always_inline]] void PushAsciiWord(std::size_t k, std::size_t e, const char* w, unsigned seen,
                                             std::uint16_t flags, std::uint64_t h, bool apostrophe = true) {
     const std::size_t off = pos_;
