@@ -43,6 +43,24 @@ constexpr std::uint64_t Fnv1a64Update(std::uint64_t h, std::string_view s) noexc
 
 constexpr std::uint64_t Fnv1a64(std::string_view s) noexcept { return Fnv1a64Update(kFnvOffset64, s); }
 
+// Fnv1a64Update(h, {p, len}) for len <= 15 where 16 bytes at p may be read (their values
+// past len do not matter): for hot loops over words of varying length. A block's 8 steps all
+// run and the result is picked by index, since a loop that stops at the length has its exit
+// mispredicted at random from word to word (in the tokenizer: 140 ns a tweet, stop 17).
+inline std::uint64_t Fnv1a64UpdatePadded(std::uint64_t h, const char* p, std::size_t len) noexcept {
+  const unsigned char* q = reinterpret_cast<const unsigned char*>(p);
+  if (len > 8) [[unlikely]] {
+    for (std::size_t j = 0; j < 8; ++j) h = (h ^ q[j]) * kFnvPrime64;
+    q += 8;
+    len -= 8;
+  }
+  std::uint64_t after[9];  // after[j]: the hash after j more bytes
+  after[0] = h;
+#pragma GCC unroll 8
+  for (std::size_t j = 0; j < 8; ++j) after[j + 1] = (after[j] ^ q[j]) * kFnvPrime64;
+  return after[len];
+}
+
 constexpr std::uint64_t Mix64(std::uint64_t x) noexcept {
   x ^= x >> 33;
   x *= 0xff51afd7ed558ccdULL;

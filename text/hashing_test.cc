@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,19 @@ namespace {
 
 // Known values computed independently (Node.js BigInt implementation of the formulas in
 // hashing.h). If any of these change, every trained linear model is invalidated.
+TEST(Hashing, Fnv1a64UpdatePaddedIsFnv1a64Update) {
+  char buf[32];
+  for (std::size_t len = 0; len <= 15; ++len) {
+    for (int fill : {0, 0xFF, int{'x'}}) {  // what follows the text must not matter
+      std::memset(buf, fill, sizeof buf);
+      for (std::size_t k = 0; k < len; ++k) buf[k] = static_cast<char>('a' + (k * 7) % 26);
+      const std::string_view s(buf, len);
+      EXPECT_EQ(Fnv1a64UpdatePadded(kFnvOffset64, buf, len), Fnv1a64(s)) << len;
+      EXPECT_EQ(Fnv1a64UpdatePadded(Fnv1a64("pre"), buf, len), Fnv1a64Update(Fnv1a64("pre"), s)) << len;
+    }
+  }
+}
+
 TEST(Hashing, Fnv1a64KnownValues) {
   EXPECT_EQ(Fnv1a64(""), 0xcbf29ce484222325ULL);
   EXPECT_EQ(Fnv1a64("a"), 0xaf63dc4c8601ec8cULL);        // published FNV-1a test vector

@@ -371,23 +371,28 @@ VaderScores VaderLexicon::ScoreImpl(const text::TokenizedText& tt,
     w.booster = 0.f;
     w.special = kSpNone;
     w.idiom_head = false;
-    std::uint16_t code = codes ? codes[i] : 0;
-    if ((t.type == TokenType::kWord && code != 0) || t.type == TokenType::kPunct) [[likely]] {
-      // The common tokens, a word with its code or punctuation, without branches on which
-      // it is or on what the code holds: every test here would be taken at random from
-      // token to token. A punctuation token is written and not kept (its code is 0).
+    if (t.type == TokenType::kWord || t.type == TokenType::kPunct) [[likely]] {
+      // The common tokens, words and punctuation, through one path without branches on
+      // which it is or on what a word's code holds: every such test would be taken at random
+      // from token to token. Punctuation and 1-char words are written and not kept.
       const bool punct = t.type == TokenType::kPunct;
       const unsigned c0 = static_cast<unsigned char>(txt[0]);
       ep += (punct && c0 == '!') ? t.run : 0;
       qm += (punct && c0 == '?') ? t.run : 0;
-      code = punct ? 0 : code;
-      w.valence = im.valence_of_code[code & 0xFF];
-      w.booster = kCodeBoost[(code >> 8) & 3];
-      w.special = static_cast<Special>((code >> 10) & 15);
-      w.idiom_head = (code >> 14) & 1;
+      const bool keep = !punct && !(t.source_length <= 1 && txt.size() <= 1);  // JS drops 1-char tokens
+      const std::uint16_t code = codes && keep ? codes[i] : 0;
+      if (code != 0 || !keep) {  // the caller's WordCode (0 for a token not kept: empty fields)
+        w.valence = im.valence_of_code[code & 0xFF];
+        w.booster = kCodeBoost[(code >> 8) & 3];
+        w.special = static_cast<Special>((code >> 10) & 15);
+        w.idiom_head = (code >> 14) & 1;
+      } else if (const WordInfo* wi = im.words.Find(txt, t.hash)) {  // no code: looked up
+        w.valence = LexiconValence(wi);
+        w.booster = wi->booster;
+        w.special = wi->special;
+        w.idiom_head = wi->idiom_head;
+      }
       w.negator = (t.flags & text::kNegator) && txt != "no";  // "no" is not in VADER's NEGATE
-      // JS drops 1-char tokens.
-      const bool keep = !punct && !(t.source_length <= 1 && txt.size() <= 1);
       if (w.special == kSpBut && but_at == tt.tokens.size() && keep) [[unlikely]]
         but_at = nw;
       if ((t.flags & text::kElongated) && keep && (!w.valence || w.booster == 0)) [[unlikely]]
@@ -399,21 +404,6 @@ VaderScores VaderLexicon::ScoreImpl(const text::TokenizedText& tt,
       continue;
     }
     switch (t.type) {
-      case TokenType::kWord: {  // without a code: looked up
-        if (t.source_length <= 1 && txt.size() <= 1) continue;  // JS drops 1-char tokens
-        const bool elongated = (t.flags & text::kElongated) != 0;
-        w.negator = (t.flags & text::kNegator) && txt != "no";  // "no" is not in VADER's NEGATE
-        if (const WordInfo* wi = im.words.Find(txt, t.hash)) {
-          w.valence = LexiconValence(wi);
-          w.booster = wi->booster;
-          w.special = wi->special;
-          w.idiom_head = wi->idiom_head;
-        }
-        if (w.special == kSpBut && but_at == tt.tokens.size()) but_at = nw;
-        if (elongated && (!w.valence || w.booster == 0)) [[unlikely]]
-          im.DeElongated(txt, &w.valence, &w.booster);
-        break;
-      }
       case TokenType::kHashtag:
         w.valence = im.Lookup(txt.substr(1), (t.flags & text::kElongated) != 0);
         break;
@@ -505,44 +495,42 @@ VaderScores VaderLexicon::ScoreImpl(const text::TokenizedText& tt,
     }
     // sentiment_valence
     double valence = *words[i].valence;
-    {
-      if (words[i].upper && cap_diff) valence += valence > 0 ? kCIncr : -kCIncr;
-      for (std::size_t start_i = 0; start_i < 3; ++start_i) {
-        if (i > start_i && words[i - (start_i + 1)].valence == nullptr) {
-          double sc = scalar_inc_dec(words[i - (start_i + 1)], valence);
-          if (start_i == 1 && sc != 0) sc *= 0.95;
-          else if (start_i == 2 && sc != 0) sc *= 0.9;
-          valence += sc;
-          // never_check
-          if (start_i == 0) {
-            if (words[i - 1].negator) valence *= kNScalar;
-          } else if (start_i == 1) {
-            if (is(i - 2, kSpNever) && (is(i - 1, kSpSo) || is(i - 1, kSpThis))) valence *= 1.5;
-            else if (words[i - 2].negator) valence *= kNScalar;
-          } else {
-            if ((is(i - 3, kSpNever) && (is(i - 2, kSpSo) || is(i - 2, kSpThis))) || is(i - 1, kSpSo) ||
-                is(i - 1, kSpThis))
-              valence *= 1.25;
-            else if (words[i - 3].negator) valence *= kNScalar;
-            // idioms_check
-            const auto ii = static_cast<std::ptrdiff_t>(i);
-            const Idiom* id = nullptr;
-            if ((id = idiom_at(ii - 1, 2)) || (id = idiom_at(ii - 2, 3)) || (id = idiom_at(ii - 2, 2)) ||
-                (id = idiom_at(ii - 3, 3)) || (id = idiom_at(ii - 3, 2)))
-              valence = id->valence;
-            if (i + 1 < n && (id = idiom_at(ii, 2))) valence = id->valence;
-            if (i + 2 < n && (id = idiom_at(ii, 3))) valence = id->valence;
-            if (booster_bigram(ii - 3) || booster_bigram(ii - 2)) valence += kBDecr;
-          }
+    if (words[i].upper && cap_diff) valence += valence > 0 ? kCIncr : -kCIncr;
+    for (std::size_t start_i = 0; start_i < 3; ++start_i) {
+      if (i > start_i && words[i - (start_i + 1)].valence == nullptr) {
+        double sc = scalar_inc_dec(words[i - (start_i + 1)], valence);
+        if (start_i == 1 && sc != 0) sc *= 0.95;
+        else if (start_i == 2 && sc != 0) sc *= 0.9;
+        valence += sc;
+        // never_check
+        if (start_i == 0) {
+          if (words[i - 1].negator) valence *= kNScalar;
+        } else if (start_i == 1) {
+          if (is(i - 2, kSpNever) && (is(i - 1, kSpSo) || is(i - 1, kSpThis))) valence *= 1.5;
+          else if (words[i - 2].negator) valence *= kNScalar;
+        } else {
+          if ((is(i - 3, kSpNever) && (is(i - 2, kSpSo) || is(i - 2, kSpThis))) || is(i - 1, kSpSo) ||
+              is(i - 1, kSpThis))
+            valence *= 1.25;
+          else if (words[i - 3].negator) valence *= kNScalar;
+          // idioms_check
+          const auto ii = static_cast<std::ptrdiff_t>(i);
+          const Idiom* id = nullptr;
+          if ((id = idiom_at(ii - 1, 2)) || (id = idiom_at(ii - 2, 3)) || (id = idiom_at(ii - 2, 2)) ||
+              (id = idiom_at(ii - 3, 3)) || (id = idiom_at(ii - 3, 2)))
+            valence = id->valence;
+          if (i + 1 < n && (id = idiom_at(ii, 2))) valence = id->valence;
+          if (i + 2 < n && (id = idiom_at(ii, 3))) valence = id->valence;
+          if (booster_bigram(ii - 3) || booster_bigram(ii - 2)) valence += kBDecr;
         }
       }
-      // least_check
-      const bool least_prev = i > 0 && is(i - 1, kSpLeast) && im.LexFind("least") == nullptr;
-      if (least_prev && i > 1) {
-        if (!is(i - 2, kSpAt) && !is(i - 2, kSpVery)) valence *= kNScalar;
-      } else if (least_prev) {
-        valence *= kNScalar;
-      }
+    }
+    // least_check
+    const bool least_prev = i > 0 && is(i - 1, kSpLeast) && im.LexFind("least") == nullptr;
+    if (least_prev && i > 1) {
+      if (!is(i - 2, kSpAt) && !is(i - 2, kSpVery)) valence *= kNScalar;
+    } else if (least_prev) {
+      valence *= kNScalar;
     }
     sentiments[i] = valence;
   }

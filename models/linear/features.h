@@ -88,8 +88,11 @@ std::size_t AddLexiconFeatures(const FeatureConfig& cfg, const LexiconScores& le
                                FeatureOrigin* origin, std::size_t n, RowPrefetch prefetch = {});
 
 // Whether ExtractFeatures gives token t char n-grams (and so passes it to a WordNgramHook).
+// The token's part is bitwise, not short-circuit: callers loop over every token, and a
+// branch on the token's type would be taken at random from token to token.
 inline bool HasCharNgrams(const text::Token& t, const FeatureConfig& cfg) {
-  return cfg.maxn > 0 && t.type == text::TokenType::kWord && t.length > 1;
+  return cfg.maxn > 0 &&
+         (static_cast<unsigned>(t.type == text::TokenType::kWord) & static_cast<unsigned>(t.length > 1)) != 0;
 }
 
 // Calls f(word, hash) for exactly the words ExtractFeatures(.., word_hook) would pass to its

@@ -733,8 +733,7 @@ class FusedPair final : public ClassifierPair {
         for (std::size_t k = 0; k < nt; ++k) {
           const text::Token& t = s.tok.tokens[k];
           list[n_words] = static_cast<std::uint32_t>(k);
-          // HasCharNgrams(t, cfg_b) (cfg_b.maxn > 0 here), as arithmetic.
-          n_words += static_cast<std::size_t>(t.type == text::TokenType::kWord) & static_cast<std::size_t>(t.length > 1);
+          n_words += HasCharNgrams(t, cfg_b);
           PrefetchLine(&memo[WordGramSums::Set(t.hash)]);  // (a non-word's set: a useless load)
         }
       }
