@@ -481,16 +481,16 @@ VaderScores VaderLexicon::ScoreImpl(const text::TokenizedText& tt,
   };
 
   const std::size_t n = words.size();
-  if (s.sentiments.size() < n) s.sentiments.resize(n);
-  const std::span<double> sentiments(s.sentiments.data(), n);
-  // A word without a valence gets 0 (sentiment_valence adds to a valence, and least_check
-  // scales it); the others are visited from the list, not by a test per word.
-  std::fill(sentiments.begin(), sentiments.end(), 0.0);
+  // A word without a valence gets sentiment 0 (sentiment_valence adds to a valence, and
+  // least_check scales it), which no step below changes: only the words with a valence are
+  // visited, from the list, and sentiments[j] is the sentiment of word with_valence[j].
+  if (s.sentiments.size() < nv) s.sentiments.resize(nv);
+  const std::span<double> sentiments(s.sentiments.data(), nv);
   for (std::size_t j = 0; j < nv; ++j) {
     const std::size_t i = with_valence[j];
     // polarity_scores: "kind of" and booster words carry no valence themselves.
     if ((i + 1 < n && is(i, kSpKind) && is(i + 1, kSpOf)) || words[i].booster != 0) {
-      sentiments[i] = 0;
+      sentiments[j] = 0;
       continue;
     }
     // sentiment_valence
@@ -532,28 +532,31 @@ VaderScores VaderLexicon::ScoreImpl(const text::TokenizedText& tt,
     } else if (least_prev) {
       valence *= kNScalar;
     }
-    sentiments[i] = valence;
+    sentiments[j] = valence;
   }
 
   // but_check (at the first "but")
   if (but_at < n) {
-    for (std::size_t i = 0; i < n; ++i) {
-      if (i < but_at) sentiments[i] *= 0.5;
-      else if (i > but_at) sentiments[i] *= 1.5;
+    for (std::size_t j = 0; j < nv; ++j) {
+      const std::size_t i = with_valence[j];
+      if (i < but_at) sentiments[j] *= 0.5;
+      else if (i > but_at) sentiments[j] *= 1.5;
     }
   }
 
   if (explain) {
     explain->clear();
-    for (std::size_t i = 0; i < n; ++i)
-      if (sentiments[i] != 0) explain->emplace_back(std::string(words[i].text), static_cast<float>(sentiments[i]));
+    for (std::size_t j = 0; j < nv; ++j)
+      if (sentiments[j] != 0)
+        explain->emplace_back(std::string(words[with_valence[j]].text), static_cast<float>(sentiments[j]));
   }
 
-  // score_valence
+  // score_valence, over the words in order. The words left out add nothing: 0 to `sum` (x + 0
+  // is x, and `sum` is never -0, which is the one case it would change), and 1 each to
+  // neu_count, counted at once.
   VaderScores out;
-  if (n == 0) return out;
-  double sum = 0, pos_sum = 0, neg_sum = 0, neu_count = 0;
-  for (double v : sentiments) {
+  double sum = 0, pos_sum = 0, neg_sum = 0, neu_count = static_cast<double>(n - nv);
+  for (const double v : sentiments) {
     sum += v;
     if (v > 0) pos_sum += v + 1;
     else if (v < 0) neg_sum += v - 1;

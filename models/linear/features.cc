@@ -17,9 +17,8 @@ constexpr std::uint64_t kCharSeed = 0x6368617267726d73ULL;   // char n-grams
 constexpr std::uint64_t kFlagSeed = 0x666c616773212121ULL;   // per-text flags
 constexpr std::uint64_t kLexSeed = 0x6c6578696373636fULL;    // lexicon bins
 
-// kFast: the caller has checked that the text cannot reach kMaxFeatures, wants no origins
-// and prefetches rows (the hot path of ExtractFeatures): no per-feature tests for those.
-template <bool kFast = false>
+// Where Extract writes: ids up to kMaxFeatures, their origins when asked for, and each id's
+// row prefetched when a base is given.
 struct Sink {
   std::uint32_t* out;
   FeatureOrigin* origin;
@@ -27,11 +26,11 @@ struct Sink {
   RowPrefetch prefetch;
   std::size_t n = 0;
   [[gnu::always_inline]] inline bool Push(std::uint64_t h, std::uint32_t token, bool bigram = false) {
-    if (!kFast && n >= kMaxFeatures) [[unlikely]] return false;
+    if (n >= kMaxFeatures) [[unlikely]] return false;
     const std::uint32_t id = Reduce(h, buckets);
     out[n] = id;
-    if (kFast || prefetch.base) PrefetchLine(static_cast<const char*>(prefetch.base) + id * prefetch.stride);
-    if (!kFast && origin) origin[n] = {token, bigram};
+    if (prefetch.base) PrefetchLine(static_cast<const char*>(prefetch.base) + id * prefetch.stride);
+    if (origin) origin[n] = {token, bigram};
     ++n;
     return true;
   }
@@ -39,8 +38,7 @@ struct Sink {
 
 // Char n-grams of "<word>" (text::ForEachCharNgram), salted so they never share a bucket
 // pattern with whole words.
-template <bool kFast>
-void CharNgrams(std::string_view w, const FeatureConfig& cfg, std::uint32_t token, Sink<kFast>& sink) {
+void CharNgrams(std::string_view w, const FeatureConfig& cfg, std::uint32_t token, Sink& sink) {
   text::ForEachCharNgram(w, static_cast<int>(cfg.minn), static_cast<int>(cfg.maxn),
                          [&](std::uint64_t h) { sink.Push(h ^ kCharSeed, token); });
 }
@@ -65,11 +63,10 @@ void ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig& cfg,
 
 namespace {
 
-// ExtractFeatures' body; kFast as in Sink, and then also flag features and bigrams on.
-template <bool kFast>
+// ExtractFeatures' body in its general form: any config, the cap, origins.
 std::size_t Extract(const text::TokenizedText& tok, const FeatureConfig& cfg, std::uint32_t* out,
                     FeatureOrigin* origin, RowPrefetch prefetch, WordNgramHook word_hook) {
-  Sink<kFast> sink{out, origin, cfg.buckets == 0 ? 1u : cfg.buckets, prefetch};
+  Sink sink{out, origin, cfg.buckets == 0 ? 1u : cfg.buckets, prefetch};
   bool any_caps = false, any_elong = false, any_emph = false, any_neg = false;
   std::uint64_t prev = 0;
   bool have_prev = false;
@@ -79,7 +76,7 @@ std::size_t Extract(const text::TokenizedText& tok, const FeatureConfig& cfg, st
     const std::string_view s = tok.text(t);
     const auto ti = static_cast<std::uint32_t>(i);
     std::uint64_t h = t.hash;  // == HashBytes(s), computed once by the tokenizer
-    if (kFast || cfg.flag_features) {
+    if (cfg.flag_features) {
       if ((t.flags & text::kNegated) && t.type == TokenType::kWord) {
         h = HashCombine(h, kNegSalt);
         any_neg = true;
@@ -92,7 +89,7 @@ std::size_t Extract(const text::TokenizedText& tok, const FeatureConfig& cfg, st
     if (t.type == TokenType::kHashtag && s.size() > 1) {
       if (!sink.Push(HashBytes(s.substr(1)), ti)) break;
     }
-    if ((kFast || cfg.word_ngrams >= 2) && have_prev) {
+    if (cfg.word_ngrams >= 2 && have_prev) {
       if (!sink.Push(HashCombine(prev, h), ti - 1, true)) break;
     }
     prev = h;
@@ -105,7 +102,7 @@ std::size_t Extract(const text::TokenizedText& tok, const FeatureConfig& cfg, st
       }
     }
   }
-  if (kFast || cfg.flag_features) {
+  if (cfg.flag_features) {
     static constexpr std::uint64_t kCaps = HashBytes("<caps>", kFlagSeed);
     static constexpr std::uint64_t kElong = HashBytes("<elong>", kFlagSeed);
     static constexpr std::uint64_t kEmph = HashBytes("<emph>", kFlagSeed);
@@ -118,6 +115,69 @@ std::size_t Extract(const text::TokenizedText& tok, const FeatureConfig& cfg, st
   return sink.n;
 }
 
+// ExtractFeatures' hot path, for a caller that has checked that the text cannot reach
+// kMaxFeatures, wants no origins and prefetches rows, with flag features and bigrams on: no
+// per-feature tests for those, and no branch per token on its type or flags (taken at random
+// from token to token, such a branch is mispredicted as often). The same ids as Extract as a
+// multiset, in another order (each token's unigram and the bigram ending there, then the
+// hashtags' words, then the char n-grams, then the flags): every caller of the hot path only
+// sums the ids' integer rows, which does not depend on their order.
+std::size_t ExtractFast(const text::TokenizedText& tok, const FeatureConfig& cfg, std::uint32_t* out,
+                        RowPrefetch prefetch, WordNgramHook word_hook) {
+  const std::uint32_t buckets = cfg.buckets == 0 ? 1u : cfg.buckets;
+  const auto* const base = static_cast<const char*>(prefetch.base);
+  const std::size_t stride = prefetch.stride;
+  const std::size_t nt = tok.tokens.size();
+  const text::Token* const tokens = tok.tokens.data();
+  std::size_t n = 0;
+  auto push = [&](std::uint64_t h) {
+    const std::uint32_t id = Reduce(h, buckets);
+    out[n++] = id;
+    PrefetchLine(base + id * stride);
+  };
+  unsigned flags = 0, negated_words = 0, hashtags = 0;
+  std::uint64_t prev = 0;
+  for (std::size_t i = 0; i < nt; ++i) {
+    const text::Token& t = tokens[i];
+    const bool word = t.type == TokenType::kWord;
+    const unsigned neg = static_cast<unsigned>((t.flags & text::kNegated) != 0) & static_cast<unsigned>(word);
+    const std::uint64_t h = neg ? HashCombine(t.hash, kNegSalt) : t.hash;
+    flags |= t.flags;
+    negated_words |= neg;
+    hashtags |= static_cast<unsigned>(t.type == TokenType::kHashtag) & static_cast<unsigned>(t.length > 1);
+    push(h);
+    if (i > 0) push(HashCombine(prev, h));  // (not taken only for the first token)
+    prev = h;
+  }
+  if (hashtags) [[unlikely]] {
+    for (std::size_t i = 0; i < nt; ++i) {
+      const text::Token& t = tokens[i];
+      if (t.type == TokenType::kHashtag && t.length > 1) push(HashBytes(tok.text(t).substr(1)));
+    }
+  }
+  if (cfg.maxn > 0) {
+    for (std::size_t i = 0; i < nt; ++i) {
+      const text::Token& t = tokens[i];
+      if (!HasCharNgrams(t, cfg)) continue;
+      if (word_hook.fn) {
+        word_hook.fn(word_hook.ctx, tok.text(t), t.hash);
+      } else {
+        text::ForEachCharNgram(tok.text(t), static_cast<int>(cfg.minn), static_cast<int>(cfg.maxn),
+                               [&](std::uint64_t g) { push(g ^ kCharSeed); });
+      }
+    }
+  }
+  static constexpr std::uint64_t kCaps = HashBytes("<caps>", kFlagSeed);
+  static constexpr std::uint64_t kElong = HashBytes("<elong>", kFlagSeed);
+  static constexpr std::uint64_t kEmph = HashBytes("<emph>", kFlagSeed);
+  static constexpr std::uint64_t kNeg = HashBytes("<neg>", kFlagSeed);
+  if (flags & text::kAllCaps) push(kCaps);
+  if (flags & text::kElongated) push(kElong);
+  if (flags & text::kEmphasis) push(kEmph);
+  if (negated_words) push(kNeg);
+  return n;
+}
+
 }  // namespace
 
 std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig& cfg,
@@ -125,8 +185,8 @@ std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig&
                             RowPrefetch prefetch, WordNgramHook word_hook) {
   const bool fast = origin == nullptr && prefetch.base != nullptr && cfg.flag_features && cfg.word_ngrams >= 2 &&
                     WordHookIsExact(tok, cfg);  // (its bound covers every feature emitted here)
-  const std::size_t n = fast ? Extract<true>(tok, cfg, out, origin, prefetch, word_hook)
-                             : Extract<false>(tok, cfg, out, origin, prefetch, word_hook);
+  const std::size_t n = fast ? ExtractFast(tok, cfg, out, prefetch, word_hook)
+                             : Extract(tok, cfg, out, origin, prefetch, word_hook);
   if (lex != nullptr) return AddLexiconFeatures(cfg, *lex, out, origin, n, prefetch);
   return n;
 }
@@ -134,7 +194,7 @@ std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig&
 std::size_t AddLexiconFeatures(const FeatureConfig& cfg, const LexiconScores& lex, std::uint32_t* out,
                                FeatureOrigin* origin, std::size_t n, RowPrefetch prefetch) {
   if (!cfg.lexicon_features) return n;
-  Sink<> sink{out, origin, cfg.buckets == 0 ? 1u : cfg.buckets, prefetch, n};
+  Sink sink{out, origin, cfg.buckets == 0 ? 1u : cfg.buckets, prefetch, n};
   // Compound in 10 bins; pos and neg shares in 5 bins; joint sign of compound.
   const int cb = Bin(lex.compound, -1.f, 1.f, 10);
   const int pb = Bin(lex.pos, 0.f, 1.f, 5);

@@ -76,7 +76,9 @@ struct WordNgramHook {
 };
 
 // The hot-path form: writes at most kMaxFeatures ids into `out` (and origins into `origin`
-// when non-null) and returns how many.
+// when non-null) and returns how many. With `prefetch` set, no origins and a text short of
+// the cap, the ids may come in another order than the plain form's (the same ids): for
+// callers that only sum their integer rows.
 std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig& cfg,
                             const LexiconScores* lex, std::uint32_t* out, FeatureOrigin* origin,
                             RowPrefetch prefetch = {}, WordNgramHook word_hook = {});

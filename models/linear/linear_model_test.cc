@@ -74,6 +74,40 @@ void ExpectSamePredictions(const Classifier& a, const Classifier& b) {
   }
 }
 
+// The prefetching hot path of ExtractFeatures emits the plain form's ids in another order:
+// the same multiset, for every kind of token and flag, with and without char n-grams.
+TEST(LinearModel, HotPathFeaturesAreThePlainOnesInAnyOrder) {
+  text::Tokenizer tk;
+  text::TokenizedText tok;
+  FeatureConfig cfg;
+  cfg.flag_features = true;
+  std::vector<std::int8_t> rows(std::size_t{cfg.buckets} * 16);
+  const RowPrefetch prefetch{rows.data(), 16};
+  const char* texts[] = {
+      "good movie",
+      "I do NOT like this sooo much!!! #fail #x # @user http://t.co/x :)",
+      "never so good, but not bad at all. 42 times 3.5 \\u2019 &amp; caf\\u00e9 \xf0\x9f\x98\x80",
+      "no no no nope didn't can't WON'T stop",
+      "x",
+      "#",
+  };
+  for (const int maxn : {0, 4}) {
+    cfg.minn = maxn ? 2 : 0;
+    cfg.maxn = static_cast<std::uint32_t>(maxn);
+    for (const char* t : texts) {
+      tk.Tokenize(t, tok);
+      std::vector<std::uint32_t> plain;
+      ExtractFeatures(tok, cfg, nullptr, plain);
+      std::vector<std::uint32_t> hot(kMaxFeatures);
+      hot.resize(ExtractFeatures(tok, cfg, nullptr, hot.data(), nullptr, prefetch));
+      ASSERT_FALSE(plain.empty()) << t;
+      std::sort(plain.begin(), plain.end());
+      std::sort(hot.begin(), hot.end());
+      EXPECT_EQ(hot, plain) << t << " maxn " << maxn;
+    }
+  }
+}
+
 TEST(LinearModel, FeaturesAreStableAndTyped) {
   text::Tokenizer tk;
   text::TokenizedText tok;
