@@ -143,7 +143,7 @@ class LabelJson {
     const std::size_t n = names_.size();
     p = Copy(p, heads_[top]);
     char* const score = p;
-    p = WriteJsonNumber<4>(p, score_value);
+    p = WriteJsonProbability(p, score_value);
     const auto score_len = static_cast<std::size_t>(p - score);
     p = Put(p, ",\"scores\":{");
     for (std::size_t k = 0; k < n; ++k) {
@@ -152,7 +152,7 @@ class LabelJson {
         std::memcpy(p, score, score_len);
         p += score_len;
       } else {
-        p = WriteJsonNumber<4>(p, probs[k]);
+        p = WriteJsonProbability(p, probs[k]);
       }
     }
     *p++ = '}';

@@ -124,6 +124,44 @@ inline char* WriteJsonNumber(char* p, double v) {
   return json_detail::WriteToChars(p, v, D);
 }
 
+namespace json_detail {
+// kFixed4[u] for u <= 10000: u / 10^4 as WriteFixed<4> writes it ("0", "0.029", "1"), in the
+// low 7 bytes (zero-padded), its length in the top byte.
+inline constexpr auto kFixed4 = [] {
+  std::array<std::uint64_t, 10001> t{};
+  for (std::uint32_t u = 0; u <= 10000; ++u) {
+    char s[8] = {};
+    std::size_t n = 0;
+    s[n++] = static_cast<char>('0' + u / 10000);
+    std::uint32_t frac = u % 10000;
+    if (frac != 0) {
+      s[n++] = '.';
+      for (std::uint32_t d = 1000; frac != 0; d /= 10) {
+        s[n++] = static_cast<char>('0' + frac / d);
+        frac %= d;
+      }
+    }
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < 7; ++i) v |= std::uint64_t{static_cast<unsigned char>(s[i])} << (8 * i);
+    t[u] = v | std::uint64_t{n} << 56;
+  }
+  return t;
+}();
+}  // namespace json_detail
+
+// WriteJsonNumber<4> for a value expected in [0, 1] (a probability), the same bytes, from a
+// table of the 10001 texts there; any other value takes WriteJsonNumber<4>.
+inline char* WriteJsonProbability(char* p, double v) {
+  if (v >= 0.0 && v <= 1.0) [[likely]] {
+    const std::uint64_t e = json_detail::kFixed4[json_detail::RoundHalfAway(v * 1e4)];
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(p, &e, 8);  // (the length byte lands past the text: scratch, as in WriteFixed)
+      return p + (e >> 56);
+    }
+  }
+  return WriteJsonNumber<4>(p, v);
+}
+
 // The same with the precision chosen at run time (more than 6 decimals: std::to_chars).
 inline char* WriteJsonNumber(char* p, double v, int decimals = 4) {
   switch (decimals) {  // each case with a constant scale: no division instructions

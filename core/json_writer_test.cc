@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <cmath>
 #include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -142,6 +143,37 @@ TEST(JsonWriter, NumberFastPathAgreesWithToChars) {
 
 namespace sentio {
 namespace {
+// WriteJsonProbability's table gives WriteJsonNumber<4>'s bytes: at every 4-decimal value, on
+// both sides of every rounding midpoint, at random values, and outside [0, 1] (the fallback).
+TEST(JsonWriter, ProbabilityTableMatchesTheNumberWriter) {
+  auto same = [](double v) {
+    char a[kJsonNumberMax + 8], b[kJsonNumberMax + 8];
+    const std::string x(a, WriteJsonProbability(a, v));
+    const std::string y(b, WriteJsonNumber<4>(b, v));
+    EXPECT_EQ(x, y) << std::hexfloat << v;
+    return x == y;
+  };
+  for (int u = 0; u <= 10000; ++u) {
+    const double v = u / 1e4;
+    const double mid = (u + 0.5) / 1e4;
+    if (!(same(v) && same(std::nextafter(v, 0.0)) && same(std::nextafter(v, 2.0)) && same(mid) &&
+          same(std::nextafter(mid, 0.0)) && same(std::nextafter(mid, 2.0))))
+      return;
+  }
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  for (int i = 0; i < 200000; ++i) {
+    if (!same(unit(rng)) || !same(static_cast<float>(unit(rng)))) return;
+  }
+  for (double v : {-0.0, -1e-9, -0.25, 1.00004, 1.00005, 1.5, 42.0, -1e300, 1e300, 1e-300, std::nan(""),
+                   HUGE_VAL, -HUGE_VAL})
+    same(v);
+  char buf[kJsonNumberMax + 8];
+  EXPECT_EQ(std::string(buf, WriteJsonProbability(buf, 0.02899999)), "0.029");
+  EXPECT_EQ(std::string(buf, WriteJsonProbability(buf, 1.0)), "1");
+  EXPECT_EQ(std::string(buf, WriteJsonProbability(buf, 0.00004)), "0");
+}
+
 TEST(JsonWriter, ToJsonUsesShortestNumbers) {
   boost::json::value v = {{"a", 0.7719}, {"b", 3}, {"c", "x\"y"}, {"d", nullptr}, {"e", boost::json::array{true, 1.5e-7, 2e-4, 0.25, -12.5, 1e20}}};
   std::string s = ToJson(v);
