@@ -142,18 +142,11 @@ class LabelJson {
                      std::size_t n_over) const {
     const std::size_t n = names_.size();
     p = Copy(p, heads_[top]);
-    char* const score = p;
     p = WriteJsonProbability(p, score_value);
-    const auto score_len = static_cast<std::size_t>(p - score);
     p = Put(p, ",\"scores\":{");
     for (std::size_t k = 0; k < n; ++k) {
       p = Copy(p, keys_[k]);
-      if (k == top && probs[k] == score_value) {  // the top score, already written once
-        std::memcpy(p, score, score_len);
-        p += score_len;
-      } else {
-        p = WriteJsonProbability(p, probs[k]);
-      }
+      p = WriteJsonProbability(p, probs[k]);
     }
     *p++ = '}';
     if (n_over > 0) {
