@@ -480,6 +480,26 @@ TEST(TokenizerDecode, PlainInputScansLikeDecodedInput) {
   }
 }
 
+TEST(TokenizerDecode, AnEntityIsFoundAtEveryOffsetOfEveryLength) {
+  // Where decoding must start is found 16 bytes at a time, the last 1-15 bytes with one
+  // overlapping load: an entity at any offset of texts of any length is decoded.
+  Tokenizer tok;
+  TokenizedText mapped, decoded;
+  for (std::size_t len = 0; len <= 48; ++len) {
+    for (std::size_t at = 0; at <= len; ++at) {
+      std::string text;
+      for (std::size_t k = 0; k < len; ++k) text += "ab c"[k % 4];
+      text.insert(at, "&amp;");
+      tok.Tokenize(text, mapped);
+      tok.Tokenize(text + " \u00ab", decoded);
+      ExpectSameTokens(mapped, decoded, 1, text);
+      std::size_t amps = 0;
+      for (const Token& t : mapped.tokens) amps += mapped.text(t) == "&";
+      EXPECT_EQ(amps, 1u) << text;
+    }
+  }
+}
+
 TEST(TokenizerDecode, InputDecodingToAsciiScansLikeTheFullDecoder) {
   // Entities, \u escapes, curly quotes, "…", fullwidth letters, Unicode spaces and format
   // characters all decode to ASCII (or nothing): such input is decoded to bytes and scanned
