@@ -16,6 +16,11 @@ constexpr std::uint64_t kNegSalt = 0x4e45475f4e454721ULL;    // "NEG_"
 constexpr std::uint64_t kCharSeed = 0x6368617267726d73ULL;   // char n-grams
 constexpr std::uint64_t kFlagSeed = 0x666c616773212121ULL;   // per-text flags
 constexpr std::uint64_t kLexSeed = 0x6c6578696373636fULL;    // lexicon bins
+// The per-text flag features.
+constexpr std::uint64_t kCaps = HashBytes("<caps>", kFlagSeed);
+constexpr std::uint64_t kElong = HashBytes("<elong>", kFlagSeed);
+constexpr std::uint64_t kEmph = HashBytes("<emph>", kFlagSeed);
+constexpr std::uint64_t kNeg = HashBytes("<neg>", kFlagSeed);
 
 // Where Extract writes: ids up to kMaxFeatures, their origins when asked for, and each id's
 // row prefetched when a base is given.
@@ -103,10 +108,6 @@ std::size_t Extract(const text::TokenizedText& tok, const FeatureConfig& cfg, st
     }
   }
   if (cfg.flag_features) {
-    static constexpr std::uint64_t kCaps = HashBytes("<caps>", kFlagSeed);
-    static constexpr std::uint64_t kElong = HashBytes("<elong>", kFlagSeed);
-    static constexpr std::uint64_t kEmph = HashBytes("<emph>", kFlagSeed);
-    static constexpr std::uint64_t kNeg = HashBytes("<neg>", kFlagSeed);
     if (any_caps) sink.Push(kCaps, kNoToken);
     if (any_elong) sink.Push(kElong, kNoToken);
     if (any_emph) sink.Push(kEmph, kNoToken);
@@ -117,11 +118,13 @@ std::size_t Extract(const text::TokenizedText& tok, const FeatureConfig& cfg, st
 
 // ExtractFeatures' hot path, for a caller that has checked that the text cannot reach
 // kMaxFeatures, wants no origins and prefetches rows, with flag features and bigrams on: no
-// per-feature tests for those, and no branch per token on its type or flags (taken at random
-// from token to token, such a branch is mispredicted as often). The same ids as Extract as a
-// multiset, in another order (each token's unigram and the bigram ending there, then the
-// hashtags' words, then the char n-grams, then the flags): every caller of the hot path only
-// sums the ids' integer rows, which does not depend on their order.
+// per-feature tests for those, and one pass over the tokens whose only test on a token is its
+// negation (rarely true). The flags and hashtags are gathered with bitwise ORs: tests on a
+// token's type or flags are taken at random from token to token, so they are mispredicted
+// often. The same ids as Extract as a multiset, in another order (each token's unigram and
+// the bigram ending there, then the hashtags' words, then the char n-grams, then the flags):
+// every caller of the hot path only sums the ids' integer rows, which does not depend on
+// their order.
 std::size_t ExtractFast(const text::TokenizedText& tok, const FeatureConfig& cfg, std::uint32_t* out,
                         RowPrefetch prefetch, WordNgramHook word_hook) {
   const std::uint32_t buckets = cfg.buckets == 0 ? 1u : cfg.buckets;
@@ -167,10 +170,6 @@ std::size_t ExtractFast(const text::TokenizedText& tok, const FeatureConfig& cfg
       }
     }
   }
-  static constexpr std::uint64_t kCaps = HashBytes("<caps>", kFlagSeed);
-  static constexpr std::uint64_t kElong = HashBytes("<elong>", kFlagSeed);
-  static constexpr std::uint64_t kEmph = HashBytes("<emph>", kFlagSeed);
-  static constexpr std::uint64_t kNeg = HashBytes("<neg>", kFlagSeed);
   if (flags & text::kAllCaps) push(kCaps);
   if (flags & text::kElongated) push(kElong);
   if (flags & text::kEmphasis) push(kEmph);
