@@ -71,9 +71,9 @@ bool RecordReader::ReadLine(std::string& line) {
 
 Result<bool> RecordReader::Next(Record& out) {
   if (opts_.format == InputFormat::kCsv) return NextCsv(out);
+  out.has_id = false;
+  out.id.clear();
   if (opts_.format == InputFormat::kText) {  // read straight into the record: no second copy
-    out.has_id = false;
-    out.id.clear();
     if (!ReadLine(out.text)) return false;
     out.line = line_no_;
     return true;
@@ -81,8 +81,6 @@ Result<bool> RecordReader::Next(Record& out) {
   for (;;) {
     if (!ReadLine(line_)) return false;
     out.line = line_no_;
-    out.has_id = false;
-    out.id.clear();
     // JSONL: skip blank lines.
     if (line_.find_first_not_of(" \t") == std::string::npos) continue;
     boost::system::error_code ec;
