@@ -10,8 +10,7 @@
 namespace sentio::text {
 namespace {
 
-// Known values computed independently (Node.js BigInt implementation of the formulas in
-// hashing.h). If any of these change, every trained linear model is invalidated.
+// The padded form (every length 0-15, whatever bytes follow the text) is the plain one.
 TEST(Hashing, Fnv1a64UpdatePaddedIsFnv1a64Update) {
   char buf[32];
   for (std::size_t len = 0; len <= 15; ++len) {
@@ -25,6 +24,8 @@ TEST(Hashing, Fnv1a64UpdatePaddedIsFnv1a64Update) {
   }
 }
 
+// Known values computed independently (Node.js BigInt implementation of the formulas in
+// hashing.h). If any of these change, every trained linear model is invalidated.
 TEST(Hashing, Fnv1a64KnownValues) {
   EXPECT_EQ(Fnv1a64(""), 0xcbf29ce484222325ULL);
   EXPECT_EQ(Fnv1a64("a"), 0xaf63dc4c8601ec8cULL);        // published FNV-1a test vector

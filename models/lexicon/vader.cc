@@ -209,6 +209,7 @@ struct VaderLexicon::Impl {
   text::Tokenizer tokenizer;
 
   const float* LexFind(std::string_view t) const { return LexiconValence(words.Find(t)); }
+  bool least_in_lexicon = false;  // least_check's test: whether "least" itself has a valence
   // Valence of a token text. Elongated words ("goood", "loove") are retried with letter
   // runs cut to 2 and then to 1 ("good", "love").
   const float* Lookup(std::string_view t, bool elongated) const {
@@ -288,6 +289,7 @@ Result<std::shared_ptr<const VaderLexicon>> VaderLexicon::LoadBuiltin() {
   impl->words.Build(words);
   for (std::size_t v = 1; v <= impl->valences.size(); ++v) impl->valence_of_code[v] = &impl->valences[v - 1];
   impl->lexicon_size = in_lexicon;
+  impl->least_in_lexicon = impl->LexFind("least") != nullptr;
   std::vector<std::pair<std::string_view, float>> emoji;
   for (std::size_t i = 0; i < lexicon_data::kEmojiTableSize; ++i)
     emoji.emplace_back(lexicon_data::kEmojiTable[i].token, lexicon_data::kEmojiTable[i].valence);
@@ -372,9 +374,10 @@ VaderScores VaderLexicon::ScoreImpl(const text::TokenizedText& tt,
     w.special = kSpNone;
     w.idiom_head = false;
     if (t.type == TokenType::kWord || t.type == TokenType::kPunct) [[likely]] {
-      // The common tokens, words and punctuation, through one path without branches on
-      // which it is or on what a word's code holds: every such test would be taken at random
-      // from token to token. Punctuation and 1-char words are written and not kept.
+      // The common tokens, words and punctuation, through one path: punctuation and 1-char
+      // words are written and not kept, and a word's code is decoded through tables. (GCC
+      // still compiles the && tests below to branches; written bitwise to avoid them, the
+      // loop measured 2.5 % slower, stop 19.)
       const bool punct = t.type == TokenType::kPunct;
       const unsigned c0 = static_cast<unsigned char>(txt[0]);
       ep += (punct && c0 == '!') ? t.run : 0;
@@ -526,7 +529,7 @@ VaderScores VaderLexicon::ScoreImpl(const text::TokenizedText& tt,
       }
     }
     // least_check
-    const bool least_prev = i > 0 && is(i - 1, kSpLeast) && im.LexFind("least") == nullptr;
+    const bool least_prev = i > 0 && is(i - 1, kSpLeast) && !im.least_in_lexicon;
     if (least_prev && i > 1) {
       if (!is(i - 2, kSpAt) && !is(i - 2, kSpVery)) valence *= kNScalar;
     } else if (least_prev) {
