@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "models/linear/hash.h"
 #include "train/dataset.h"
 #include "train/linear_trainer.h"
 
@@ -16,6 +17,7 @@ struct TrainArgs {
   int epochs = 10, threads = 1, seeds = 1, patience = 3;
   float lr = 0.2f;
   std::uint32_t buckets = 1u << 20, word_ngrams = 2, minn = 0, maxn = 0;
+  std::uint32_t hash_version = models::linear::kFeatureHashVersion;
   std::uint64_t seed = 1;
   bool multi_label = false, lexicon = false, no_flags = false, skip_bad = false, no_bias = false, quiet = false;
 };
@@ -48,6 +50,7 @@ void Run(const TrainArgs& a) {
   o.features.minn = a.minn;
   o.features.maxn = a.maxn;
   o.features.flag_features = !a.no_flags;
+  o.features.hash_version = a.hash_version;
   o.features.lexicon_features = a.lexicon;
   o.epochs = a.epochs;
   o.lr = a.lr;
@@ -98,6 +101,10 @@ void RegisterTrainCommand(CLI::App& app) {
       ->capture_default_str();
   c->add_option("--minn", args->minn, "Min char n-gram length (0 = off)")->check(CLI::Range(0u, 10u))->capture_default_str();
   c->add_option("--maxn", args->maxn, "Max char n-gram length (0 = off)")->check(CLI::Range(0u, 10u))->capture_default_str();
+  c->add_option("--hash-version", args->hash_version,
+                "Feature hash version (2: current; 1: as models before stop 20)")
+      ->check(CLI::Range(models::linear::kMinFeatureHashVersion, models::linear::kFeatureHashVersion))
+      ->capture_default_str();
   c->add_option("--threads", args->threads, "Training threads (1 = deterministic; >1 = Hogwild)")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();

@@ -17,10 +17,22 @@
 //                     (a unigram is just its token hash h0)
 //   ForEachCharNgram  fastText-style character n-grams of "<" + word + ">", taken at
 //                     code-point boundaries, each hashed with Fnv1a64 over its UTF-8 bytes.
+//
+// Token hash version 2 (models trained since stop 20; version 1 is Fnv1a64 above):
+//   Mum(a, b)         the 128-bit product a * b, its low 64 bits xor its high 64 bits
+//   Load(p, n)        n <= 8 bytes at p as a little-endian integer (zero-extended)
+//   WordHash64(s)     n = |s|, seed = kWordSeed0 ^ n; while n > 16: seed = Mum(Load(p, 8) ^
+//                     kWordSeed1, Load(p + 8, 8) ^ seed), p += 16, n -= 16; then with
+//                     a = Load(p, min(n, 8)), b = Load(p + 8, n - 8 if n > 8 else 0):
+//                     Mum(Mum(a ^ kWordSeed1, b ^ seed) ^ kWordSeed2, kWordSeed3)
+//   MumCombine(a, b)  order-dependent combine of two version-2 hashes: Mum(a ^ kWordSeed2, b ^ kWordSeed3)
+// FNV-1a costs a dependent multiply per byte; WordHash64 costs two multiplies per 16 bytes.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -59,6 +71,81 @@ inline std::uint64_t Fnv1a64UpdatePadded(std::uint64_t h, const char* p, std::si
 #pragma GCC unroll 8
   for (std::size_t j = 0; j < 8; ++j) after[j + 1] = (after[j] ^ q[j]) * kFnvPrime64;
   return after[len];
+}
+
+// Which hash a tokenizer stores in Token::hash (and so which a model's features are built on).
+enum class TokenHash : std::uint8_t {
+  kFnv1a = 1,  // Fnv1a64: version 1 models
+  kWord = 2,   // WordHash64: version 2 models
+};
+
+inline constexpr std::uint64_t kWordSeed0 = 0x9e3779b97f4a7c15ULL;
+inline constexpr std::uint64_t kWordSeed1 = 0xbf58476d1ce4e5b9ULL;
+inline constexpr std::uint64_t kWordSeed2 = 0x94d049bb133111ebULL;
+inline constexpr std::uint64_t kWordSeed3 = 0xd6e8feb86659fd93ULL;
+
+constexpr std::uint64_t Mum(std::uint64_t a, std::uint64_t b) noexcept {
+  __extension__ using U128 = unsigned __int128;
+  const U128 r = static_cast<U128>(a) * b;
+  return static_cast<std::uint64_t>(r) ^ static_cast<std::uint64_t>(r >> 64);
+}
+
+constexpr std::uint64_t MumCombine(std::uint64_t a, std::uint64_t b) noexcept {
+  return Mum(a ^ kWordSeed2, b ^ kWordSeed3);
+}
+
+namespace detail {
+
+// Load(p, n) of the formulas, a byte at a time (usable at compile time).
+constexpr std::uint64_t LoadLe(const char* p, std::size_t n) noexcept {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < n; ++i) v |= std::uint64_t{static_cast<std::uint8_t>(p[i])} << (8 * i);
+  return v;
+}
+
+// 8 bytes at p as a little-endian integer, in one load.
+inline std::uint64_t Load8Le(const char* p) noexcept {
+  std::uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
+  return v;
+}
+
+// The bytes of the low n (0-8) bytes of a little-endian load.
+inline std::uint64_t LowBytes(std::uint64_t v, std::size_t n) noexcept {
+  return n >= 8 ? v : v & ((std::uint64_t{1} << (8 * n)) - 1);
+}
+
+}  // namespace detail
+
+constexpr std::uint64_t WordHash64(std::string_view s) noexcept {
+  const char* p = s.data();
+  std::size_t n = s.size();
+  std::uint64_t seed = kWordSeed0 ^ n;
+  for (; n > 16; p += 16, n -= 16) {
+    seed = Mum(detail::LoadLe(p, 8) ^ kWordSeed1, detail::LoadLe(p + 8, 8) ^ seed);
+  }
+  const std::uint64_t a = detail::LoadLe(p, n < 8 ? n : 8);
+  const std::uint64_t b = n > 8 ? detail::LoadLe(p + 8, n - 8) : 0;
+  return Mum(Mum(a ^ kWordSeed1, b ^ seed) ^ kWordSeed2, kWordSeed3);
+}
+
+// WordHash64({p, len}) for hot loops, where the 16 bytes after the text may be read as well
+// (their values do not matter): whole 8-byte loads, masked, instead of a loop over bytes.
+inline std::uint64_t WordHash64Padded(const char* p, std::size_t len) noexcept {
+  std::size_t n = len;
+  std::uint64_t seed = kWordSeed0 ^ n;
+  if (n > 16) [[unlikely]] {
+    for (; n > 16; p += 16, n -= 16) seed = Mum(detail::Load8Le(p) ^ kWordSeed1, detail::Load8Le(p + 8) ^ seed);
+  }
+  const std::uint64_t a = detail::LowBytes(detail::Load8Le(p), n);
+  const std::uint64_t b = detail::LowBytes(detail::Load8Le(p + 8), n > 8 ? n - 8 : 0);
+  return Mum(Mum(a ^ kWordSeed1, b ^ seed) ^ kWordSeed2, kWordSeed3);
+}
+
+// The token hash of `kind` over s.
+constexpr std::uint64_t HashToken(TokenHash kind, std::string_view s) noexcept {
+  return kind == TokenHash::kWord ? WordHash64(s) : Fnv1a64(s);
 }
 
 constexpr std::uint64_t Mix64(std::uint64_t x) noexcept {

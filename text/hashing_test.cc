@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -41,6 +42,54 @@ TEST(Hashing, MixAndCombineKnownValues) {
   const std::uint64_t tri[] = {Fnv1a64("i"), Fnv1a64("love"), Fnv1a64("it")};
   EXPECT_EQ(HashTokens(tri), 0x27ce01844a58f90aULL);
   EXPECT_EQ(HashTokens(std::span<const std::uint64_t>(tri, 1)), Fnv1a64("i"));
+}
+
+// Version 2 token hash: known values computed independently (Node.js BigInt implementation of
+// the formulas in hashing.h), at each length class (0, < 8, 8, 9-15, 16, > 16, > 32 bytes).
+// If any of these change, every version-2 model is invalidated.
+TEST(Hashing, WordHash64KnownValues) {
+  EXPECT_EQ(WordHash64(""), 0x2ebffacf8a5afe2fULL);
+  EXPECT_EQ(WordHash64("a"), 0x1eb5a3e7b9cabe81ULL);
+  EXPECT_EQ(WordHash64("good"), 0xa153b65c4c4bd783ULL);
+  EXPECT_EQ(WordHash64("abcdefgh"), 0x530046ca6afba7fcULL);
+  EXPECT_EQ(WordHash64("abcdefghi"), 0x35c651d468c2fe31ULL);
+  EXPECT_EQ(WordHash64("0123456789abcdef"), 0xa2faa09ba5e0f73eULL);
+  EXPECT_EQ(WordHash64("0123456789abcdefg"), 0x51c9f84634f348edULL);
+  EXPECT_EQ(WordHash64("this is a longer token text of 40 bytes!"), 0x9141a758fff1602cULL);
+  EXPECT_EQ(MumCombine(WordHash64("not"), WordHash64("good")), 0x3a83c371d1987427ULL);
+  static_assert(WordHash64("good") == 0xa153b65c4c4bd783ULL);  // usable at compile time
+  EXPECT_EQ(HashToken(TokenHash::kWord, "good"), WordHash64("good"));
+  EXPECT_EQ(HashToken(TokenHash::kFnv1a, "good"), Fnv1a64("good"));
+}
+
+// The padded form (one 8-byte load per half, masked) is the plain one at every length up to
+// three blocks, whatever bytes follow the text.
+TEST(Hashing, WordHash64PaddedIsWordHash64) {
+  char buf[64];
+  for (std::size_t len = 0; len <= 48; ++len) {
+    for (int fill : {0, 0xFF, int{'x'}}) {
+      std::memset(buf, fill, sizeof buf);
+      for (std::size_t k = 0; k < len; ++k) buf[k] = static_cast<char>('a' + (k * 7) % 26);
+      EXPECT_EQ(WordHash64Padded(buf, len), WordHash64({buf, len})) << len;
+    }
+  }
+}
+
+// Texts that differ in one byte, or only in length (trailing zero bytes), hash apart.
+TEST(Hashing, WordHash64SeparatesNearTexts) {
+  EXPECT_NE(WordHash64(std::string_view("a\0", 2)), WordHash64("a"));
+  EXPECT_NE(WordHash64(std::string_view("\0", 1)), WordHash64(""));
+  std::vector<std::uint64_t> seen;
+  std::string w = "abcdefghijklmnopqrstu";
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    std::string v = w;
+    v[i] = static_cast<char>(v[i] ^ 1);
+    seen.push_back(WordHash64(v));
+  }
+  seen.push_back(WordHash64(w));
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(std::unique(seen.begin(), seen.end()), seen.end());
+  EXPECT_NE(MumCombine(WordHash64("a"), WordHash64("b")), MumCombine(WordHash64("b"), WordHash64("a")));
 }
 
 TEST(Hashing, CombineIsOrderDependent) {

@@ -482,9 +482,9 @@ struct NegatorSet {
   // would not do: those of "in", "on", "of", "is" are those of "no", and 8.5 % pass.)
   std::array<std::uint64_t, 64> filter{};
   static constexpr unsigned FilterBit(std::uint64_t h) { return static_cast<unsigned>(h & 4095); }
-  NegatorSet() {
+  explicit NegatorSet(TokenHash kind) {
     for (std::size_t n = 0; n < std::size(kNegators); ++n) {
-      const std::uint64_t fnv = Fnv1a64(kNegators[n]);
+      const std::uint64_t fnv = HashToken(kind, kNegators[n]);
       filter[FilterBit(fnv) >> 6] |= std::uint64_t{1} << (FilterBit(fnv) & 63);
       std::size_t i = (fnv | 1) & (kSlots - 1);
       while (slot[i] != 0) i = (i + 1) & (kSlots - 1);
@@ -492,7 +492,7 @@ struct NegatorSet {
       index[i] = static_cast<std::uint8_t>(n);
     }
   }
-  // `fnv` is Fnv1a64(w) (the token's hash).
+  // `fnv` is the token hash of w, of the kind the set was built for.
   bool Contains(std::string_view w, std::uint64_t fnv) const {
     const unsigned b = FilterBit(fnv);
     if (!((filter[b >> 6] >> (b & 63)) & 1u)) return false;
@@ -504,12 +504,10 @@ struct NegatorSet {
   }
 };
 
-const NegatorSet& Negators() {
-  static const NegatorSet s;
-  return s;
+const NegatorSet& Negators(TokenHash kind) {
+  static const NegatorSet v1(TokenHash::kFnv1a), v2(TokenHash::kWord);
+  return kind == TokenHash::kWord ? v2 : v1;
 }
-
-constexpr std::uint64_t kButHash = Fnv1a64("but");
 
 inline bool EndsWithNt(std::string_view w) {
   return w.size() >= 4 && w.substr(w.size() - 3) == "n't";
@@ -579,9 +577,9 @@ class Scanner {
  public:
   Scanner(const TokenizerOptions& o, Scratch& s, const Text& text, std::size_t m, TokenizedText& out)
       : o_(o), s_(s), cps_(text.cps), cls_(text.cls), src_(text.src), m_(m), out_(out) {
-    out_.norm.resize(m + m / 2 + 64);
+    out_.norm.resize(m + m / 2 + 64 + kSlack);
     buf_ = out_.norm.data();
-    cap_ = out_.norm.size();
+    cap_ = out_.norm.size() - kSlack;
     out_.tokens.resize(m / 4 + 16);  // grown on demand; trimmed by Finish()
     tok_ = out_.tokens.data();
     tok_cap_ = out_.tokens.size();
@@ -760,9 +758,9 @@ class Scanner {
     tok_cap_ = out_.tokens.size();
   }
   [[gnu::noinline]] void Grow(std::size_t extra) {
-    out_.norm.resize(std::max(out_.norm.size() * 2, pos_ + extra + 64));
+    out_.norm.resize(std::max(out_.norm.size() * 2, pos_ + extra + 64 + kSlack));
     buf_ = out_.norm.data();
-    cap_ = out_.norm.size();
+    cap_ = out_.norm.size() - kSlack;
   }
   void Put(char c) { buf_[pos_++] = c; }
   void PutCp(char32_t c) { pos_ += EncodeUtf8(c, buf_ + pos_); }
@@ -909,6 +907,7 @@ class Scanner {
     const std::size_t off = pos_;
     const std::string_view word(buf_ + off, static_cast<std::size_t>(w - (buf_ + off)));
     pos_ += word.size();
+    if (!fnv_) h = WordHash64Padded(word.data(), word.size());
     if ((seen & kCaseUpper) && !(seen & kCaseLower) && e - k >= 2) flags |= kAllCaps;
     bool negator = neg_.Contains(word, h);
     if (apostrophe) [[unlikely]]
@@ -949,7 +948,7 @@ class Scanner {
       upper |= static_cast<unsigned>(_mm_movemask_epi8(up)) & run;
       lower |= static_cast<unsigned>(_mm_movemask_epi8(low)) & run;
       _mm_storeu_si128(reinterpret_cast<__m128i*>(w), lc);
-      h = Fnv1a64UpdatePadded(h, w, len);  // w holds the 16 bytes just stored
+      if (fnv_) h = Fnv1a64UpdatePadded(h, w, len);  // w holds the 16 bytes just stored
       w += len;
       i += len;
       // An apostrophe or hyphen joins the next run when a word character follows it (the
@@ -1011,7 +1010,7 @@ class Scanner {
     if (has_upper && !has_lower && e - k >= 2 && type == TokenType::kWord) flags |= kAllCaps;
     if (type == TokenType::kWord) {
       const std::string_view w(buf_ + off, pos_ - off);
-      if (EndsWithNt(w) || neg_.Contains(w, Fnv1a64(w))) flags |= kNegator;
+      if (EndsWithNt(w) || neg_.Contains(w, HashToken(o_.token_hash, w))) flags |= kNegator;
     }
     Push(type, off, k, e, flags);
   }
@@ -1073,9 +1072,13 @@ class Scanner {
 
   [[gnu::always_inline]] Token& Push(TokenType type, std::size_t off, std::size_t k, std::size_t e,
                                      std::uint16_t flags) {
-    return Push(type, off, k, e, flags, Fnv1a64({buf_ + off, pos_ - off}));
+    return Push(type, off, k, e, flags, Hash(buf_ + off, pos_ - off));
   }
-  // `hash` is Fnv1a64 of the token text norm[off, pos_), when the caller computed it on the way.
+  // The token hash of text [p, p + len) in norm (which has kSlack bytes after pos_).
+  std::uint64_t Hash(const char* p, std::size_t len) const {
+    return fnv_ ? Fnv1a64({p, len}) : WordHash64Padded(p, len);
+  }
+  // `hash` is the token hash of the text norm[off, pos_), when the caller computed it on the way.
   [[gnu::always_inline]] Token& Push(TokenType type, std::size_t off, std::size_t k, std::size_t e,
                                      std::uint16_t flags, std::uint64_t hash) {
     if (ntok_ == tok_cap_) [[unlikely]]
@@ -1103,7 +1106,7 @@ class Scanner {
     if (!o_.mark_negation) return t;
     // The hash first: a test that is nearly always false (a test of the length is taken at
     // random from word to word, a misprediction every few words).
-    if (type == TokenType::kWord && hash == kButHash && t.length == 3 && std::memcmp(txt, "but", 3) == 0) {
+    if (type == TokenType::kWord && hash == but_hash_ && t.length == 3 && std::memcmp(txt, "but", 3) == 0) {
       window_ = 0;
       return t;
     }
@@ -1127,7 +1130,12 @@ class Scanner {
   decltype(Text::src) src_;
   std::size_t m_;
   TokenizedText& out_;
-  const NegatorSet& neg_ = Negators();
+  const bool fnv_ = o_.token_hash == TokenHash::kFnv1a;
+  const NegatorSet& neg_ = Negators(o_.token_hash);
+  const std::uint64_t but_hash_ = HashToken(o_.token_hash, "but");
+  // Bytes of norm kept past cap_, so that a 16-byte load at any token's start (WordHash64Padded)
+  // stays within it while tokens are being written.
+  static constexpr std::size_t kSlack = 16;
 #if defined(__SSE4_1__)
   const __m128i fold_ = _mm_set1_epi8(o_.lowercase ? 0x20 : 0);  // added to A-Z bytes
 #endif
@@ -1196,12 +1204,15 @@ std::uint8_t AsciiClassScalar(unsigned char c) noexcept { return kAsciiCls[c & 0
 void AsciiClasses16(const unsigned char* in, std::uint8_t* out) noexcept { Classify16(in, out); }
 }  // namespace detail
 
-bool IsNegatorWord(std::string_view word) noexcept { return EndsWithNt(word) || Negators().Contains(word, Fnv1a64(word)); }
+bool IsNegatorWord(std::string_view word) noexcept {
+  return EndsWithNt(word) || Negators(TokenHash::kFnv1a).Contains(word, Fnv1a64(word));
+}
 
 Tokenizer::Tokenizer(TokenizerOptions opts) : opts_(opts) {}
 
 void Tokenizer::Tokenize(std::string_view input, TokenizedText& out) const {
   out.clear();
+  out.hash = opts_.token_hash;
   input = input.substr(0, Utf8TruncationPoint(input, opts_.max_input_bytes));
   const std::size_t n = input.size();
   if (n == 0) return;

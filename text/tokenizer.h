@@ -46,6 +46,8 @@
 #include <string_view>
 #include <vector>
 
+#include "text/hashing.h"
+
 namespace sentio::text {
 
 enum class TokenType : std::uint8_t {
@@ -82,8 +84,9 @@ struct Token {
   // For kPunct, how many times the character was repeated in the input ("!!!!" -> 4);
   // 1 for every other token.
   std::uint32_t run;
-  // text::Fnv1a64 of the token text (TokenizedText::text), computed once here so the lexicon
-  // and every model's feature hashing share it instead of rehashing the bytes.
+  // The token hash of the token text (TokenizedText::text): text::HashToken of
+  // TokenizerOptions::token_hash, computed once here so the lexicon and every model's feature
+  // hashing share it instead of rehashing the bytes.
   std::uint64_t hash;
 };
 
@@ -96,6 +99,7 @@ struct TokenizedText {
   std::string norm;              // normalised token texts, concatenated; then kNormPadding zeros
   std::vector<Token> tokens;
   bool any_caps_differential = false;  // some ALL-CAPS words next to non-caps words (VADER's rule)
+  TokenHash hash = TokenHash::kFnv1a;  // the kind of Token::hash (the tokenizer's option)
 
   std::string_view text(const Token& t) const { return {norm.data() + t.offset, t.length}; }
   void clear() {
@@ -113,6 +117,7 @@ struct TokenizerOptions {
   bool mark_negation = true;
   std::uint32_t negation_window = 3;  // tokens after a negator (ended early by punctuation)
   std::uint32_t max_input_bytes = 1u << 20;  // longer input is truncated (at a char boundary)
+  TokenHash token_hash = TokenHash::kFnv1a;  // what Token::hash holds (a model's hash version)
 };
 
 class Tokenizer {

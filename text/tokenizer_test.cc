@@ -85,17 +85,34 @@ TEST(Tokenizer, SourceOffsetsPointIntoInput) {
   EXPECT_EQ(in.substr(out.tokens[4].source_offset, out.tokens[4].source_length), "http://a.b");
 }
 
-TEST(Tokenizer, TokenHashIsFnvOfTokenText) {
+TEST(Tokenizer, TokenHashIsTheOptionsHashOfTokenText) {
   // Token::hash is shared by the lexicon and the models' feature hashing: it must be exactly
-  // Fnv1a64 of the token text, for every token type, on a reused output buffer too.
-  Tokenizer tk;
-  TokenizedText out;
+  // the chosen hash of the token text, for every token type and word path (SIMD, scalar,
+  // elongated, non-ASCII, over 16 bytes), on a reused output buffer too. The two hash kinds
+  // give the same tokens otherwise (negation included: the negator set is keyed by the hash).
+  TokenizerOptions fnv, word;
+  word.token_hash = TokenHash::kWord;
+  const Tokenizer a(fnv), b(word);
+  TokenizedText out, out2;
   for (std::string in : {"I LOVE it soooo much!!! @bob #Happy http://x.y 3.5 :) \xF0\x9F\x98\x82",
                          "Stra\xC3\x9F" "e &amp; don't... \\u2019", "x",
-                         "well-being O'NEIL LOOOOVE it's x_y 2nd caf\xC3\xA9 never-ending aaa-bbb"}) {
-    tk.Tokenize(in, out);
+                         "well-being O'NEIL LOOOOVE it's x_y 2nd caf\xC3\xA9 never-ending aaa-bbb",
+                         "not good but never bad, nothing without a supercalifragilistic antidisestablishment",
+                         "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7 didn't"}) {
+    a.Tokenize(in, out);
     ASSERT_FALSE(out.tokens.empty());
+    EXPECT_EQ(out.hash, TokenHash::kFnv1a);
     for (const Token& t : out.tokens) EXPECT_EQ(t.hash, Fnv1a64(out.text(t))) << out.text(t);
+    b.Tokenize(in, out2);
+    EXPECT_EQ(out2.hash, TokenHash::kWord);
+    ASSERT_EQ(out2.tokens.size(), out.tokens.size()) << in;
+    EXPECT_EQ(out2.norm, out.norm) << in;
+    for (std::size_t i = 0; i < out.tokens.size(); ++i) {
+      const Token& t = out2.tokens[i];
+      EXPECT_EQ(t.hash, WordHash64(out2.text(t))) << out2.text(t);
+      EXPECT_EQ(t.flags, out.tokens[i].flags) << out2.text(t);
+      EXPECT_EQ(t.type, out.tokens[i].type) << out2.text(t);
+    }
   }
 }
 

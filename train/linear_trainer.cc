@@ -35,7 +35,7 @@ FeatureMatrix Featurize(const std::vector<const Example*>& ex, const lin::Featur
   const std::size_t n = ex.size();
   const std::size_t T = static_cast<std::size_t>(std::max(1, threads));
   std::vector<FeatureMatrix> parts(T);
-  const text::Tokenizer tokenizer;
+  const text::Tokenizer tokenizer(lin::TokenizerFor(cfg));
   auto work = [&](std::size_t t) {
     const std::size_t b = n * t / T, e = n * (t + 1) / T;
     text::TokenizedText tok;
@@ -220,7 +220,7 @@ Result<std::unique_ptr<lin::LinearModel>> TrainLinear(const Dataset& train, cons
 
   std::shared_ptr<const lin::LexiconFeaturizer> lex;
   if (o.features.lexicon_features) {
-    lex = lin::MakeVaderFeaturizer();
+    lex = lin::MakeVaderFeaturizer(lin::TokenizerFor(o.features).token_hash);
     if (!lex) return Unavailable("lexicon features requested but the VADER lexicon is unavailable");
   }
   const FeatureMatrix Xtr = Featurize(tr, o.features, lex.get(), o.threads);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cmath>
 #include <cctype>
 #include <cstring>
@@ -31,14 +32,15 @@ class FlatMap {
  public:
   // Later entries for a key already present replace its value. Empty keys and keys over
   // 65535 bytes are not stored (none of the word lists has one).
-  void Build(const std::vector<std::pair<std::string_view, V>>& entries) {
+  void Build(const std::vector<std::pair<std::string_view, V>>& entries, text::TokenHash kind) {
+    kind_ = kind;
     std::size_t cap = 16;
     while (cap < entries.size() * 2) cap <<= 1;
     slots_.assign(cap, Slot{});
     mask_ = cap - 1;
     for (const auto& [k, v] : entries) {
       if (k.empty() || k.size() > 0xFFFF) continue;
-      const std::uint64_t h = text::Fnv1a64(k);
+      const std::uint64_t h = text::HashToken(kind_, k);
       std::size_t i = h & mask_;
       while (slots_[i].used() && !slots_[i].Holds(k, h)) i = (i + 1) & mask_;
       slots_[i].Set(k, h, v);
@@ -50,8 +52,8 @@ class FlatMap {
       if (s.used()) filter_[FilterBit(s.hash) >> 6] |= std::uint64_t{1} << (FilterBit(s.hash) & 63);
     }
   }
-  const V* Find(std::string_view k) const { return Find(k, text::Fnv1a64(k)); }
-  // `h` must be text::Fnv1a64(k) (a token's precomputed Token::hash).
+  const V* Find(std::string_view k) const { return Find(k, text::HashToken(kind_, k)); }
+  // `h` must be k's hash of the map's kind (a token's precomputed Token::hash).
   const V* Find(std::string_view k, std::uint64_t h) const {
     if (!MayHold(h)) return nullptr;
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
@@ -108,6 +110,7 @@ class FlatMap {
   std::vector<std::uint64_t> filter_;  // empty until Build
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
+  text::TokenHash kind_ = text::TokenHash::kFnv1a;  // the hash the slots are keyed by
 };
 
 constexpr std::pair<std::string_view, double> kBoosters[] = {
@@ -257,8 +260,11 @@ struct VaderLexicon::Impl {
 VaderLexicon::VaderLexicon(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 VaderLexicon::~VaderLexicon() = default;
 
-Result<std::shared_ptr<const VaderLexicon>> VaderLexicon::LoadBuiltin() {
+Result<std::shared_ptr<const VaderLexicon>> VaderLexicon::LoadBuiltin(text::TokenHash hash) {
   auto impl = std::make_unique<Impl>();
+  text::TokenizerOptions topts;
+  topts.token_hash = hash;
+  impl->tokenizer = text::Tokenizer(topts);
   // One WordInfo per distinct word, merged from the four word lists.
   std::vector<std::pair<std::string_view, WordInfo>> words;
   std::unordered_map<std::string_view, std::size_t> index;
@@ -286,14 +292,14 @@ Result<std::shared_ptr<const VaderLexicon>> VaderLexicon::LoadBuiltin() {
   for (const auto& [k, v] : kBoosters) info(k).booster = static_cast<float>(v);
   for (const auto& [k, code] : kSpecialWords) info(k).special = code;
   for (const Idiom& id : kIdioms) info(id.words[0]).idiom_head = true;
-  impl->words.Build(words);
+  impl->words.Build(words, hash);
   for (std::size_t v = 1; v <= impl->valences.size(); ++v) impl->valence_of_code[v] = &impl->valences[v - 1];
   impl->lexicon_size = in_lexicon;
   impl->least_in_lexicon = impl->LexFind("least") != nullptr;
   std::vector<std::pair<std::string_view, float>> emoji;
   for (std::size_t i = 0; i < lexicon_data::kEmojiTableSize; ++i)
     emoji.emplace_back(lexicon_data::kEmojiTable[i].token, lexicon_data::kEmojiTable[i].valence);
-  impl->emoji.Build(emoji);
+  impl->emoji.Build(emoji, hash);
   if (impl->lexicon_size < 7000 || impl->emoji.size() < 500)
     return DataLoss("embedded VADER lexicon looks truncated (" + std::to_string(impl->lexicon_size) +
                     " words, " + std::to_string(impl->emoji.size()) + " emoji)");
@@ -301,6 +307,7 @@ Result<std::shared_ptr<const VaderLexicon>> VaderLexicon::LoadBuiltin() {
 }
 
 std::size_t VaderLexicon::lexicon_size() const { return impl_->lexicon_size; }
+text::TokenHash VaderLexicon::token_hash() const { return impl_->tokenizer.options().token_hash; }
 std::size_t VaderLexicon::emoji_size() const { return impl_->emoji.size(); }
 
 float VaderLexicon::Valence(std::string_view token) const {
@@ -345,6 +352,7 @@ VaderScores VaderLexicon::ScoreImpl(const text::TokenizedText& tt,
                                     const std::uint16_t* codes) const {
   using text::TokenType;
   const Impl& im = *impl_;
+  assert(tt.hash == im.tokenizer.options().token_hash && "tokens hashed as the lexicon's tables");
   ScoreScratch& s = Scratch();
   // Words are written in place (all[nw]) into a buffer that only grows (resizing it down and
   // up again would zero-fill it for every text); `words` views the nw written.

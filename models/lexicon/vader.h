@@ -32,9 +32,11 @@ struct VaderScores {
 
 class VaderLexicon {  // immutable after construction; thread-safe
  public:
-  // The lexicon embedded at build time from npm vader-sentiment + the emoji table.
-  static Result<std::shared_ptr<const VaderLexicon>> LoadBuiltin();
-  // VADER over already-tokenized text.
+  // The lexicon embedded at build time from npm vader-sentiment + the emoji table, looked up
+  // by tokens whose Token::hash is of kind `hash` (Score's tokens must come from a tokenizer
+  // with that TokenizerOptions::token_hash; ScoreText's tokenizer has it).
+  static Result<std::shared_ptr<const VaderLexicon>> LoadBuiltin(text::TokenHash hash = text::TokenHash::kFnv1a);
+  // VADER over already-tokenized text (its tokens hashed as token_hash() says; asserted).
   VaderScores Score(const text::TokenizedText& tokens) const;
   // Tokenizes internally (per-thread scratch buffers).
   VaderScores ScoreText(std::string_view text) const;
@@ -50,7 +52,7 @@ class VaderLexicon {  // immutable after construction; thread-safe
   // Added: for callers that keep data per word (the linear models' word memo). WordCode packs
   // what the rules need to know about one word token's text (its lexicon valence, booster
   // value, rule-word code, idiom head) into 16 bits (0 if they do not fit: then the word is
-  // looked up as usual); `hash` must be text::Fnv1a64 of `word` (Token::hash). ScoreCoded is
+  // looked up as usual); `hash` must be the token hash of `word` (Token::hash). ScoreCoded is
   // Score with codes[i], where non-zero, standing for the lookup of word token i's text: the
   // same scores, without the table probes.
   std::uint16_t WordCode(std::string_view word, std::uint64_t hash) const;
@@ -59,6 +61,8 @@ class VaderLexicon {  // immutable after construction; thread-safe
   // Added: number of lexicon / emoji entries (for diagnostics and tests).
   std::size_t lexicon_size() const;
   std::size_t emoji_size() const;
+  // The kind of Token::hash the lexicon's tables are keyed by.
+  text::TokenHash token_hash() const;
 
   ~VaderLexicon();
   VaderLexicon(const VaderLexicon&) = delete;

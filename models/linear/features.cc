@@ -1,6 +1,7 @@
 #include "models/linear/features.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 
 #include "core/prefetch.h"
@@ -22,6 +23,19 @@ constexpr std::uint64_t kElong = HashBytes("<elong>", kFlagSeed);
 constexpr std::uint64_t kEmph = HashBytes("<emph>", kFlagSeed);
 constexpr std::uint64_t kNeg = HashBytes("<neg>", kFlagSeed);
 
+// How each hash version hashes token features (models/linear/hash.h): the hash of a token
+// text (Token::hash is already that), the NEG_ salt and bigram combine, and the bucket.
+struct HashV1 {
+  static std::uint64_t Word(std::string_view s) { return text::Fnv1a64(s); }
+  static std::uint64_t Combine(std::uint64_t a, std::uint64_t b) { return HashCombine(a, b); }
+  static std::uint32_t Bucket(std::uint64_t h, std::uint32_t n) { return Reduce(h, n); }
+};
+struct HashV2 {
+  static std::uint64_t Word(std::string_view s) { return text::WordHash64(s); }
+  static std::uint64_t Combine(std::uint64_t a, std::uint64_t b) { return text::MumCombine(a, b); }
+  static std::uint32_t Bucket(std::uint64_t h, std::uint32_t n) { return ReduceMixed(h, n); }
+};
+
 // Where Extract writes: ids up to kMaxFeatures, their origins when asked for, and each id's
 // row prefetched when a base is given.
 struct Sink {
@@ -30,9 +44,17 @@ struct Sink {
   std::uint32_t buckets;
   RowPrefetch prefetch;
   std::size_t n = 0;
+  // A feature whose hash is any hash (char n-grams, flags, lexicon bins).
   [[gnu::always_inline]] inline bool Push(std::uint64_t h, std::uint32_t token, bool bigram = false) {
+    return PushId(Reduce(h, buckets), token, bigram);
+  }
+  // A token feature, hashed by H.
+  template <typename H>
+  [[gnu::always_inline]] inline bool PushToken(std::uint64_t h, std::uint32_t token, bool bigram = false) {
+    return PushId(H::Bucket(h, buckets), token, bigram);
+  }
+  [[gnu::always_inline]] inline bool PushId(std::uint32_t id, std::uint32_t token, bool bigram) {
     if (n >= kMaxFeatures) [[unlikely]] return false;
-    const std::uint32_t id = Reduce(h, buckets);
     out[n] = id;
     if (prefetch.base) PrefetchLine(static_cast<const char*>(prefetch.base) + id * prefetch.stride);
     if (origin) origin[n] = {token, bigram};
@@ -69,6 +91,7 @@ void ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig& cfg,
 namespace {
 
 // ExtractFeatures' body in its general form: any config, the cap, origins.
+template <typename H>
 std::size_t Extract(const text::TokenizedText& tok, const FeatureConfig& cfg, std::uint32_t* out,
                     FeatureOrigin* origin, RowPrefetch prefetch, WordNgramHook word_hook) {
   Sink sink{out, origin, cfg.buckets == 0 ? 1u : cfg.buckets, prefetch};
@@ -80,22 +103,22 @@ std::size_t Extract(const text::TokenizedText& tok, const FeatureConfig& cfg, st
     const Token& t = tok.tokens[i];
     const std::string_view s = tok.text(t);
     const auto ti = static_cast<std::uint32_t>(i);
-    std::uint64_t h = t.hash;  // == HashBytes(s), computed once by the tokenizer
+    std::uint64_t h = t.hash;  // == H::Word(s), computed once by the tokenizer
     if (cfg.flag_features) {
       if ((t.flags & text::kNegated) && t.type == TokenType::kWord) {
-        h = HashCombine(h, kNegSalt);
+        h = H::Combine(h, kNegSalt);
         any_neg = true;
       }
       any_caps |= (t.flags & text::kAllCaps) != 0;
       any_elong |= (t.flags & text::kElongated) != 0;
       any_emph |= (t.flags & text::kEmphasis) != 0;
     }
-    if (!sink.Push(h, ti)) break;
+    if (!sink.PushToken<H>(h, ti)) break;
     if (t.type == TokenType::kHashtag && s.size() > 1) {
-      if (!sink.Push(HashBytes(s.substr(1)), ti)) break;
+      if (!sink.PushToken<H>(H::Word(s.substr(1)), ti)) break;
     }
     if (cfg.word_ngrams >= 2 && have_prev) {
-      if (!sink.Push(HashCombine(prev, h), ti - 1, true)) break;
+      if (!sink.PushToken<H>(H::Combine(prev, h), ti - 1, true)) break;
     }
     prev = h;
     have_prev = true;
@@ -125,6 +148,7 @@ std::size_t Extract(const text::TokenizedText& tok, const FeatureConfig& cfg, st
 // the bigram ending there, then the hashtags' words, then the char n-grams, then the flags):
 // every caller of the hot path only sums the ids' integer rows, which does not depend on
 // their order.
+template <typename H>
 std::size_t ExtractFast(const text::TokenizedText& tok, const FeatureConfig& cfg, std::uint32_t* out,
                         RowPrefetch prefetch, WordNgramHook word_hook) {
   const std::uint32_t buckets = cfg.buckets == 0 ? 1u : cfg.buckets;
@@ -133,29 +157,30 @@ std::size_t ExtractFast(const text::TokenizedText& tok, const FeatureConfig& cfg
   const std::size_t nt = tok.tokens.size();
   const text::Token* const tokens = tok.tokens.data();
   std::size_t n = 0;
-  auto push = [&](std::uint64_t h) {
-    const std::uint32_t id = Reduce(h, buckets);
+  auto push_id = [&](std::uint32_t id) {
     out[n++] = id;
     PrefetchLine(base + id * stride);
   };
+  auto push_token = [&](std::uint64_t h) { push_id(H::Bucket(h, buckets)); };
+  auto push = [&](std::uint64_t h) { push_id(Reduce(h, buckets)); };
   unsigned flags = 0, negated_words = 0, hashtags = 0;
   std::uint64_t prev = 0;
   for (std::size_t i = 0; i < nt; ++i) {
     const text::Token& t = tokens[i];
     const bool word = t.type == TokenType::kWord;
     const unsigned neg = static_cast<unsigned>((t.flags & text::kNegated) != 0) & static_cast<unsigned>(word);
-    const std::uint64_t h = neg ? HashCombine(t.hash, kNegSalt) : t.hash;
+    const std::uint64_t h = neg ? H::Combine(t.hash, kNegSalt) : t.hash;
     flags |= t.flags;
     negated_words |= neg;
     hashtags |= static_cast<unsigned>(t.type == TokenType::kHashtag) & static_cast<unsigned>(t.length > 1);
-    push(h);
-    if (i > 0) push(HashCombine(prev, h));  // (not taken only for the first token)
+    push_token(h);
+    if (i > 0) push_token(H::Combine(prev, h));  // (not taken only for the first token)
     prev = h;
   }
   if (hashtags) [[unlikely]] {
     for (std::size_t i = 0; i < nt; ++i) {
       const text::Token& t = tokens[i];
-      if (t.type == TokenType::kHashtag && t.length > 1) push(HashBytes(tok.text(t).substr(1)));
+      if (t.type == TokenType::kHashtag && t.length > 1) push_token(H::Word(tok.text(t).substr(1)));
     }
   }
   if (cfg.maxn > 0) {
@@ -182,10 +207,17 @@ std::size_t ExtractFast(const text::TokenizedText& tok, const FeatureConfig& cfg
 std::size_t ExtractFeatures(const text::TokenizedText& tok, const FeatureConfig& cfg,
                             const LexiconScores* lex, std::uint32_t* out, FeatureOrigin* origin,
                             RowPrefetch prefetch, WordNgramHook word_hook) {
+  assert(tok.hash == TokenHashFor(cfg.hash_version) && "tokens from TokenizerFor(cfg)");
   const bool fast = origin == nullptr && prefetch.base != nullptr && cfg.flag_features && cfg.word_ngrams >= 2 &&
                     WordHookIsExact(tok, cfg);  // (its bound covers every feature emitted here)
-  const std::size_t n = fast ? ExtractFast(tok, cfg, out, prefetch, word_hook)
-                             : Extract(tok, cfg, out, origin, prefetch, word_hook);
+  std::size_t n;
+  if (cfg.hash_version >= 2) {
+    n = fast ? ExtractFast<HashV2>(tok, cfg, out, prefetch, word_hook)
+             : Extract<HashV2>(tok, cfg, out, origin, prefetch, word_hook);
+  } else {
+    n = fast ? ExtractFast<HashV1>(tok, cfg, out, prefetch, word_hook)
+             : Extract<HashV1>(tok, cfg, out, origin, prefetch, word_hook);
+  }
   if (lex != nullptr) return AddLexiconFeatures(cfg, *lex, out, origin, n, prefetch);
   return n;
 }
@@ -224,6 +256,12 @@ bool WordHookIsExact(const text::TokenizedText& tok, const FeatureConfig& cfg) {
   const std::size_t nt = tok.tokens.size();
   const std::size_t bound = 3 * nt + sizes * (tok.norm.size() + 2 * nt) + 7;
   return bound <= kMaxFeatures;
+}
+
+text::TokenizerOptions TokenizerFor(const FeatureConfig& cfg) {
+  text::TokenizerOptions o;
+  o.token_hash = TokenHashFor(cfg.hash_version);
+  return o;
 }
 
 std::string DescribeFeatures(const FeatureConfig& cfg) {

@@ -27,6 +27,9 @@ struct FeatureConfig {
   std::uint32_t maxn = 0;
   bool flag_features = true;         // NEG_ marking + per-text caps/elongation/emphasis flags
   bool lexicon_features = false;     // VADER score bins
+  // How token features are hashed (models/linear/hash.h); older models keep the version they
+  // were trained with.
+  std::uint32_t hash_version = 2;
 
   bool operator==(const FeatureConfig&) const = default;
 };
@@ -50,6 +53,9 @@ struct FeatureOrigin {
 // Hard cap on features per text (keeps int32 accumulators exact and time bounded).
 inline constexpr std::size_t kMaxFeatures = 16384;
 
+// The tokenizer options a model of this config reads tokens from (its token hash).
+text::TokenizerOptions TokenizerFor(const FeatureConfig& cfg);
+
 // Replaces `out` with the bucket ids of `tok` (convenience form for tests and tools: it
 // resizes `out` to kMaxFeatures and back, so it is not for hot loops). `lex` is used only when
 // cfg.lexicon_features (nullptr there: no lexicon features). `origin`, when non-null, gets
@@ -67,7 +73,7 @@ struct RowPrefetch {
 
 // Optional stand-in for the char n-grams of words. When `fn` is set, ExtractFeatures emits
 // no char n-grams itself: for every word that would get them it calls fn(ctx, word, hash)
-// (hash = the token's Fnv1a64), and the callee accounts for them (LinearModel adds memoised
+// (hash = Token::hash), and the callee accounts for them (LinearModel adds memoised
 // per-word sums of their weight rows; WordCharNgramIds gives the ids on a miss). Only for
 // texts where WordHookIsExact holds, so the kMaxFeatures cap cannot cut the list short.
 struct WordNgramHook {
@@ -75,6 +81,7 @@ struct WordNgramHook {
   void* ctx = nullptr;
 };
 
+// `tok` must come from a tokenizer with TokenizerFor(cfg)'s token hash (asserted).
 // The hot-path form: writes at most kMaxFeatures ids into `out` (and origins into `origin`
 // when non-null) and returns how many. With `prefetch` set, no origins and a text short of
 // the cap, the ids may come in another order than the plain form's (the same ids): for

@@ -26,8 +26,8 @@ class VaderFeaturizer final : public LexiconFeaturizer {
 
 }  // namespace
 
-std::shared_ptr<const LexiconFeaturizer> MakeVaderFeaturizer() {
-  auto lex = VaderLexicon::LoadBuiltin();
+std::shared_ptr<const LexiconFeaturizer> MakeVaderFeaturizer(text::TokenHash hash) {
+  auto lex = VaderLexicon::LoadBuiltin(hash);
   if (!lex.ok()) return nullptr;
   return std::make_shared<VaderFeaturizer>(std::move(lex).value());
 }

@@ -179,6 +179,9 @@ Result<FeatureConfig> ParseFeatures(const json::object& o, const std::string& fi
     c.maxn = static_cast<std::uint32_t>(o.at("maxn").to_number<std::int64_t>());
     c.flag_features = o.at("flag_features").as_bool();
     c.lexicon_features = o.at("lexicon_features").as_bool();
+    // Absent in models written before version 2 existed, which all use version 1.
+    const auto* hv = o.if_contains("hash_version");
+    c.hash_version = hv ? static_cast<std::uint32_t>(hv->to_number<std::int64_t>()) : 1;
   } catch (const std::exception& e) {
     return DataLoss(file + ": bad \"features\" object: " + e.what());
   }
@@ -193,6 +196,7 @@ json::object FeaturesToJson(const FeatureConfig& c, DType dtype) {
   o["maxn"] = c.maxn;
   o["flag_features"] = c.flag_features;
   o["lexicon_features"] = c.lexicon_features;
+  o["hash_version"] = c.hash_version;
   o["dtype"] = dtype == DType::kInt8 ? "int8" : "int16";
   o["description"] = DescribeFeatures(c);
   return o;
@@ -271,8 +275,9 @@ Status LinearModel::Init() {
   info_.metrics_json = meta_.metrics_json;
   static std::atomic<std::uint64_t> next_uid{1};
   uid_ = next_uid.fetch_add(1, std::memory_order_relaxed);
+  tokenizer_ = text::Tokenizer(TokenizerFor(weights_.features));
   if (weights_.features.lexicon_features) {
-    lexicon_ = MakeVaderFeaturizer();
+    lexicon_ = MakeVaderFeaturizer(tokenizer_.options().token_hash);
     if (!lexicon_) return Unavailable("model uses lexicon features but no lexicon is built in");
   }
   return Status::Ok();
@@ -298,14 +303,16 @@ namespace {
 // sentiment model and then the emotion model over the same batch: the second model finds
 // each text already tokenised (a memcmp instead of a Tokenize + VADER pass). A slot is
 // reused only when its stored text is byte-identical, so stale entries can never leak.
-// All linear models tokenise with default TokenizerOptions and the built-in VADER lexicon,
-// which is what makes the cached results interchangeable.
+// All linear models tokenise with default TokenizerOptions but for the token hash (their hash
+// version's), and use the built-in VADER lexicon, which is what makes the cached results
+// interchangeable between models of the same hash version (a slot records its token hash).
 // A slot also keeps the text's word-level feature ids (everything but char n-grams) under
 // the FeatureConfig that produced them: models whose configs differ only in char n-grams
 // (the shipped pair) share them, the second one adding just its memoised word n-grams.
 struct TokenSlot {
   std::string text;
   text::TokenizedText tok;
+  text::TokenHash hash = text::TokenHash::kFnv1a;  // tok's kind of Token::hash
   LexiconScores lex;
   std::vector<std::uint32_t> ids;
   FeatureConfig ids_cfg;  // minn = maxn = 0
@@ -515,10 +522,12 @@ const text::TokenizedText& LinearModel::Logits(std::string_view text, std::size_
     slot = &t_slots[slot_index];
   }
   const text::TokenizedText* tok;
-  if (slot && slot->valid && std::string_view(slot->text) == text) {  // an earlier model's
+  const text::TokenHash hash = tokenizer_.options().token_hash;
+  if (slot && slot->valid && slot->hash == hash && std::string_view(slot->text) == text) {  // an earlier model's
     tok = &slot->tok;
   } else if (slot) {
     tokenizer_.Tokenize(text, slot->tok);
+    slot->hash = hash;
     slot->text.assign(text);
     slot->valid = true;
     slot->have_lex = false;
@@ -819,6 +828,7 @@ std::unique_ptr<ClassifierPair> LinearModel::PairWith(const Classifier& second) 
   FeatureConfig fa = wa.features, fb = wb.features;
   if (fa.maxn != 0) return nullptr;  // char n-grams in the second model only
   fa.minn = fb.minn = fb.maxn = 0;
+  // (fa == fb includes the hash version: the pair shares one tokenisation.)
   if (!(fa == fb) || wa.dtype != DType::kInt8 || wb.dtype != DType::kInt8) return nullptr;
   if (wa.dims + wb.dims > FusedPair::kRow || wb.dims > kMemoDims) return nullptr;
   if (std::size_t{fa.buckets} * FusedPair::kRow > kMaxPairBytes) return nullptr;  // bounded extra memory

@@ -47,8 +47,9 @@ class LexiconFeaturizer {
     return Score(tok);
   }
 };
-// The built-in VADER-backed featurizer (models/linear/lexicon_featurizer.cc).
-std::shared_ptr<const LexiconFeaturizer> MakeVaderFeaturizer();
+// The built-in VADER-backed featurizer (models/linear/lexicon_featurizer.cc), for tokens whose
+// Token::hash is of kind `hash`.
+std::shared_ptr<const LexiconFeaturizer> MakeVaderFeaturizer(text::TokenHash hash);
 
 struct Calibration {
   float temperature = 1.f;          // > 0, fitted on validation (NLL)

@@ -77,42 +77,45 @@ void ExpectSamePredictions(const Classifier& a, const Classifier& b) {
 // The prefetching hot path of ExtractFeatures emits the plain form's ids in another order:
 // the same multiset, for every kind of token and flag, with and without char n-grams.
 TEST(LinearModel, HotPathFeaturesAreThePlainOnesInAnyOrder) {
-  text::Tokenizer tk;
-  text::TokenizedText tok;
-  FeatureConfig cfg;
-  cfg.flag_features = true;
-  std::vector<std::int8_t> rows(std::size_t{cfg.buckets} * 16);
-  const RowPrefetch prefetch{rows.data(), 16};
-  const char* texts[] = {
-      "good movie",
-      "I do NOT like this sooo much!!! #fail #x # @user http://t.co/x :)",
-      "never so good, but not bad at all. 42 times 3.5 \\u2019 &amp; caf\\u00e9 \xf0\x9f\x98\x80",
-      "no no no nope didn't can't WON'T stop",
-      "x",
-      "#",
-  };
-  for (const int maxn : {0, 4}) {
-    cfg.minn = maxn ? 2 : 0;
-    cfg.maxn = static_cast<std::uint32_t>(maxn);
-    for (const char* t : texts) {
-      tk.Tokenize(t, tok);
-      std::vector<std::uint32_t> plain;
-      ExtractFeatures(tok, cfg, nullptr, plain);
-      std::vector<std::uint32_t> hot(kMaxFeatures);
-      hot.resize(ExtractFeatures(tok, cfg, nullptr, hot.data(), nullptr, prefetch));
-      ASSERT_FALSE(plain.empty()) << t;
-      std::sort(plain.begin(), plain.end());
-      std::sort(hot.begin(), hot.end());
-      EXPECT_EQ(hot, plain) << t << " maxn " << maxn;
+  for (const std::uint32_t version : {1u, 2u}) {
+    text::TokenizedText tok;
+    FeatureConfig cfg;
+    cfg.hash_version = version;
+    const text::Tokenizer tk(TokenizerFor(cfg));
+    cfg.flag_features = true;
+    std::vector<std::int8_t> rows(std::size_t{cfg.buckets} * 16);
+    const RowPrefetch prefetch{rows.data(), 16};
+    const char* texts[] = {
+        "good movie",
+        "I do NOT like this sooo much!!! #fail #x # @user http://t.co/x :)",
+        "never so good, but not bad at all. 42 times 3.5 \\u2019 &amp; caf\\u00e9 \xf0\x9f\x98\x80",
+        "no no no nope didn't can't WON'T stop",
+        "x",
+        "#",
+    };
+    for (const int maxn : {0, 4}) {
+      cfg.minn = maxn ? 2 : 0;
+      cfg.maxn = static_cast<std::uint32_t>(maxn);
+      for (const char* t : texts) {
+        tk.Tokenize(t, tok);
+        std::vector<std::uint32_t> plain;
+        ExtractFeatures(tok, cfg, nullptr, plain);
+        std::vector<std::uint32_t> hot(kMaxFeatures);
+        hot.resize(ExtractFeatures(tok, cfg, nullptr, hot.data(), nullptr, prefetch));
+        ASSERT_FALSE(plain.empty()) << t;
+        std::sort(plain.begin(), plain.end());
+        std::sort(hot.begin(), hot.end());
+        EXPECT_EQ(hot, plain) << t << " maxn " << maxn << " hash version " << version;
+      }
     }
   }
 }
 
 TEST(LinearModel, FeaturesAreStableAndTyped) {
-  text::Tokenizer tk;
   text::TokenizedText tok;
   std::vector<std::uint32_t> f1, f2;
   FeatureConfig cfg;
+  const text::Tokenizer tk(TokenizerFor(cfg));
   tk.Tokenize("good movie", tok);
   ExtractFeatures(tok, cfg, nullptr, f1);
   EXPECT_EQ(f1.size(), 3u);  // 2 unigrams + 1 bigram
@@ -134,7 +137,7 @@ TEST(LinearModel, FeaturesAreStableAndTyped) {
 
 // Raw logits computed the plain way: every feature id from ExtractFeatures, rows summed.
 std::vector<float> ReferenceLogits(const LinearModel& m, std::string_view text) {
-  text::Tokenizer tk;
+  const text::Tokenizer tk(TokenizerFor(m.features()));
   text::TokenizedText tok;
   tk.Tokenize(text, tok);
   std::vector<std::uint32_t> f;

@@ -49,7 +49,8 @@ Status WriteWeightsFile(const std::string& path, const WeightsData& w) {
                                              : static_cast<const void*>(w.q16.data());
   const std::size_t have = w.dtype == DType::kInt8 ? w.q8.size() : w.q16.size();
   if (w.scale.size() != w.dims || w.bias.size() != w.dims || have != cells || w.dims == 0 ||
-      w.n_labels == 0 || w.n_labels > w.dims) {
+      w.n_labels == 0 || w.n_labels > w.dims || w.features.hash_version < kMinFeatureHashVersion ||
+      w.features.hash_version > kFeatureHashVersion) {
     return Internal(path + ": inconsistent weights in memory (bug)");
   }
   Header h{};
@@ -60,7 +61,7 @@ Status WriteWeightsFile(const std::string& path, const WeightsData& w) {
   h.dims = w.dims;
   h.buckets = w.features.buckets;
   h.dtype = static_cast<std::uint32_t>(w.dtype);
-  h.hash_version = kFeatureHashVersion;
+  h.hash_version = w.features.hash_version;
   h.word_ngrams = w.features.word_ngrams;
   h.minn = w.features.minn;
   h.maxn = w.features.maxn;
@@ -118,9 +119,9 @@ Result<WeightsData> ReadWeightsFile(const std::string& path) {
   if (h.header_bytes != sizeof(Header)) {
     return DataLoss(path + ": unexpected header size " + std::to_string(h.header_bytes));
   }
-  if (h.hash_version != kFeatureHashVersion) {
-    return DataLoss(path + ": feature hash version " + std::to_string(h.hash_version) +
-                    " differs from this build's " + std::to_string(kFeatureHashVersion));
+  if (h.hash_version < kMinFeatureHashVersion || h.hash_version > kFeatureHashVersion) {
+    return DataLoss(path + ": feature hash version " + std::to_string(h.hash_version) + " is not one this build reads (" +
+                    std::to_string(kMinFeatureHashVersion) + "-" + std::to_string(kFeatureHashVersion) + ")");
   }
   if (h.dtype != 1 && h.dtype != 2) return DataLoss(path + ": unknown dtype " + std::to_string(h.dtype));
   if (h.n_labels == 0 || h.n_labels > 4096 || h.dims != PaddedDims(h.n_labels)) {
@@ -140,6 +141,7 @@ Result<WeightsData> ReadWeightsFile(const std::string& path) {
   w.features.maxn = h.maxn;
   w.features.flag_features = (h.feature_flags & 1u) != 0;
   w.features.lexicon_features = (h.feature_flags & 2u) != 0;
+  w.features.hash_version = h.hash_version;
   const std::uint64_t cells = static_cast<std::uint64_t>(h.buckets) * h.dims;
   const std::size_t vec_bytes = h.dims * sizeof(float);
   const std::uint64_t expect = 2 * vec_bytes + cells * ElemSize(w.dtype);

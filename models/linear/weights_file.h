@@ -8,7 +8,7 @@
 //   u32      dims           (row width: n_labels rounded up to a multiple of 4)
 //   u32      buckets
 //   u32      dtype          (1 = int8, 2 = int16 quantised weights)
-//   u32      hash_version   (kFeatureHashVersion of models/linear/hash.h)
+//   u32      hash_version   (FeatureConfig::hash_version: 1 or 2, models/linear/hash.h)
 //   u32      word_ngrams, minn, maxn, feature_flags (bit0 flags, bit1 lexicon)
 //   u32      reserved (0)
 //   u64      payload_bytes
