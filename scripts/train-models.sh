@@ -16,13 +16,13 @@ out=${SENTIO_MODELS_OUT:-$root/share/models}
 # flags + VADER score bins; balanced class weights; early stopping and per-label logit offsets on
 # validation macro-recall; 3 seeds averaged.
 "$sentio" train --data "$data/tweeteval_sentiment/train.tsv" --valid "$data/tweeteval_sentiment/validation.tsv" \
-  --out "$out/sentiment" --name sentiment --task sentiment --model-version 1 \
+  --out "$out/sentiment" --name sentiment --task sentiment --model-version 2 \
   --buckets 1048576 --wordNgrams 2 --lexicon-features --class-weight balanced --metric macro_recall \
   --lr 0.1 --epochs 10 --patience 3 --seeds 3 --seed 1 --threads 1 --dtype int8
 
 # Emotion: goemotions_ekman (7 labels, multi-label, one-vs-rest sigmoid with per-label thresholds).
 # Words + bigrams + char 4-grams + flags + VADER bins; sqrt-balanced label weights.
 "$sentio" train --data "$data/goemotions_ekman/train.tsv" --valid "$data/goemotions_ekman/validation.tsv" \
-  --out "$out/emotion" --name emotion --task emotion --model-version 1 --multi-label \
+  --out "$out/emotion" --name emotion --task emotion --model-version 2 --multi-label \
   --buckets 1048576 --wordNgrams 2 --minn 4 --maxn 4 --lexicon-features --class-weight sqrt --metric macro_f1 \
   --lr 0.1 --epochs 10 --patience 3 --seeds 1 --seed 1 --threads 1 --dtype int8

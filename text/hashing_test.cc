@@ -62,8 +62,8 @@ TEST(Hashing, WordHash64KnownValues) {
   EXPECT_EQ(HashToken(TokenHash::kFnv1a, "good"), Fnv1a64("good"));
 }
 
-// The padded form (one 8-byte load per half, masked) is the plain one at every length up to
-// three blocks, whatever bytes follow the text.
+// The padded form (one 8-byte load per half, masked) and the register form are the plain one
+// at every length up to three blocks, whatever bytes follow the text.
 TEST(Hashing, WordHash64PaddedIsWordHash64) {
   char buf[64];
   for (std::size_t len = 0; len <= 48; ++len) {
@@ -71,6 +71,13 @@ TEST(Hashing, WordHash64PaddedIsWordHash64) {
       std::memset(buf, fill, sizeof buf);
       for (std::size_t k = 0; k < len; ++k) buf[k] = static_cast<char>('a' + (k * 7) % 26);
       EXPECT_EQ(WordHash64Padded(buf, len), WordHash64({buf, len})) << len;
+      if (len <= 16) {
+        std::uint64_t a = 0, b = 0;  // the halves, zero past the text
+        for (std::size_t k = 0; k < len; ++k) {
+          (k < 8 ? a : b) |= std::uint64_t{static_cast<unsigned char>(buf[k])} << (8 * (k % 8));
+        }
+        EXPECT_EQ(WordHash64Of16(a, b, len), WordHash64({buf, len})) << len;
+      }
     }
   }
 }

@@ -878,6 +878,7 @@ class Scanner {
         }
         break;
       }
+      if (!fnv_) h = WordHash64Padded(start, static_cast<std::size_t>(w - start));
       PushAsciiWord(k, i, w, seen >> 8, flags, h);
       return i;
     }
@@ -907,7 +908,6 @@ class Scanner {
     const std::size_t off = pos_;
     const std::string_view word(buf_ + off, static_cast<std::size_t>(w - (buf_ + off)));
     pos_ += word.size();
-    if (!fnv_) h = WordHash64Padded(word.data(), word.size());
     if ((seen & kCaseUpper) && !(seen & kCaseLower) && e - k >= 2) flags |= kAllCaps;
     bool negator = neg_.Contains(word, h);
     if (apostrophe) [[unlikely]]
@@ -930,6 +930,9 @@ class Scanner {
     std::uint64_t h = kFnvOffset64;
     std::size_t i = k;
     bool apostrophe = false;
+    bool joined = false;  // more than one run
+    __m128i first_run = _mm_setzero_si128();
+    unsigned first_len = 0;
     for (;;) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
       const __m128i up = InRange(v, 'A', 25);
@@ -949,6 +952,10 @@ class Scanner {
       lower |= static_cast<unsigned>(_mm_movemask_epi8(low)) & run;
       _mm_storeu_si128(reinterpret_cast<__m128i*>(w), lc);
       if (fnv_) h = Fnv1a64UpdatePadded(h, w, len);  // w holds the 16 bytes just stored
+      if (w == start) {
+        first_run = lc;
+        first_len = len;
+      }
       w += len;
       i += len;
       // An apostrophe or hyphen joins the next run when a word character follows it (the
@@ -958,10 +965,22 @@ class Scanner {
         *w++ = static_cast<char>(c);
         h = (h ^ c) * kFnvPrime64;
         apostrophe |= c == '\'';
+        joined = true;
         ++i;
         continue;
       }
       break;
+    }
+    if (!fnv_) {
+      if (!joined) [[likely]] {  // the word is first_run's first first_len bytes
+        const __m128i keep = _mm_cmpgt_epi8(_mm_set1_epi8(static_cast<char>(first_len)),
+                                            _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+        const __m128i x = _mm_and_si128(first_run, keep);
+        h = WordHash64Of16(static_cast<std::uint64_t>(_mm_cvtsi128_si64(x)),
+                           static_cast<std::uint64_t>(_mm_extract_epi64(x, 1)), first_len);
+      } else {
+        h = WordHash64Padded(start, static_cast<std::size_t>(w - start));
+      }
     }
     PushAsciiWord(k, i, w, (upper ? unsigned{kCaseUpper} : 0u) | (lower ? unsigned{kCaseLower} : 0u), 0, h,
                   apostrophe);

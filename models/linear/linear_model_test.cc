@@ -2,14 +2,19 @@
 
 #include <gtest/gtest.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
+#include <tuple>
 
+#include "models/linear/hash.h"
 #include "text/tokenizer.h"
 
 namespace sentio::models::linear {
@@ -35,10 +40,12 @@ LinearModelMeta ToyMeta(bool multi) {
 }
 
 std::unique_ptr<LinearModel> RandomModel(bool multi, DType dtype = DType::kInt8, std::uint32_t maxn = 0,
-                                         unsigned seed = 5, bool lexicon = false, std::uint32_t buckets = 1000) {
+                                         unsigned seed = 5, bool lexicon = false, std::uint32_t buckets = 1000,
+                                         std::uint32_t hash_version = kFeatureHashVersion) {
   LinearModelMeta meta = ToyMeta(multi);
   FeatureConfig cfg;
   cfg.buckets = buckets;
+  cfg.hash_version = hash_version;
   cfg.lexicon_features = lexicon;
   cfg.minn = maxn ? 2 : 0;
   cfg.maxn = maxn;
@@ -165,6 +172,8 @@ TEST(LinearModel, FastPathGivesExactlyThePlainLogits) {
   for (DType dt : {DType::kInt8, DType::kInt16}) {
     for (bool multi : {false, true}) models.push_back(RandomModel(multi, dt, 4, seed++));
   }
+  models.push_back(RandomModel(true, DType::kInt8, 4, seed++, false, 1000, 1));  // hash version 1
+  models.push_back(RandomModel(false, DType::kInt8, 0, seed++, false, 1000, 1));
   std::string near_cap;
   for (int i = 0; i < 700; ++i) near_cap += (i % 3 ? "word" : "otherwords") + std::to_string(i % 50) + " ";
   std::vector<std::string> texts = {"good good good movie, good!", "abcdefghijklmnopqrstuvwx",
@@ -347,9 +356,11 @@ TEST(LinearModel, ScoreBatchMatchesPredictBatch) {
 TEST(LinearModel, PairScoresExactlyAsEachModelAlone) {
   // (multi, lexicon): the shipped shape (3 + 7 labels: 4 + 8 lanes) with and without the
   // lexicon bins, and 3 + 3 labels (4 + 4 lanes: the general interleaving).
-  for (auto [multi, lexicon] : {std::pair{true, false}, std::pair{true, true}, std::pair{false, true}}) {
-    auto a = RandomModel(false, DType::kInt8, 0, 31, lexicon);
-    auto b = RandomModel(multi, DType::kInt8, 4, 32, lexicon);
+  // Each also with hash version 1 (models trained before stop 20).
+  for (auto [multi, lexicon, version] : {std::tuple{true, false, 2u}, std::tuple{true, true, 2u},
+                                         std::tuple{false, true, 2u}, std::tuple{true, true, 1u}}) {
+    auto a = RandomModel(false, DType::kInt8, 0, 31, lexicon, 1000, version);
+    auto b = RandomModel(multi, DType::kInt8, 4, 32, lexicon, 1000, version);
     auto pair = a->PairWith(*b);
     ASSERT_NE(pair, nullptr);
     std::string near_cap;
@@ -446,6 +457,28 @@ TEST(LinearModel, PairOnlyForModelsSharingWordFeatures) {
   EXPECT_EQ(words->PairWith(*RandomModel(true, DType::kInt8, 4, 44, false, 2000)), nullptr);  // buckets
   EXPECT_EQ(words->PairWith(*RandomModel(true, DType::kInt16, 4, 45)), nullptr);
   EXPECT_EQ(RandomModel(false, DType::kInt16, 0, 46)->PairWith(*chars), nullptr);
+  // Models of different hash versions read different token hashes: no shared tokenisation.
+  EXPECT_EQ(words->PairWith(*RandomModel(true, DType::kInt8, 4, 47, false, 1000, 1)), nullptr);
+}
+
+// A version-1 model next to a version-2 one on the same thread: the per-thread token cache
+// must not hand one model the other's tokens (their hashes differ), in either order. The
+// reference scores come from fresh threads, which have no cache.
+TEST(LinearModel, ModelsOfBothHashVersionsScoreAsAlone) {
+  auto v1 = RandomModel(false, DType::kInt8, 0, 51, true, 1000, 1);
+  auto v2 = RandomModel(true, DType::kInt8, 4, 52, true, 1000, 2);
+  auto scores = [](const LinearModel& m) {
+    std::vector<ScoredText> st(kTexts.size());
+    std::vector<float> p(kTexts.size() * m.n_labels());
+    EXPECT_TRUE(m.ScoreBatch(kTexts, st, p));
+    return p;
+  };
+  std::vector<float> ref1, ref2;
+  std::thread([&] { ref1 = scores(*v1); }).join();
+  std::thread([&] { ref2 = scores(*v2); }).join();
+  EXPECT_EQ(scores(*v1), ref1);
+  EXPECT_EQ(scores(*v2), ref2);  // the same texts in the same slots as v1's
+  EXPECT_EQ(scores(*v1), ref1);
 }
 
 TEST(LinearModel, ScoreBatchRefusesShortOutputs) {
@@ -462,7 +495,8 @@ TEST(LinearModel, ScoreBatchRefusesShortOutputs) {
 TEST(LinearModel, SaveLoadRoundTripIdenticalPredictions) {
   for (auto dtype : {DType::kInt8, DType::kInt16}) {
     for (bool multi : {false, true}) {
-      auto m = RandomModel(multi, dtype, multi ? 4 : 0);
+      for (std::uint32_t version : {1u, 2u}) {
+      auto m = RandomModel(multi, dtype, multi ? 4 : 0, 5, false, 1000, version);
       const std::string dir = TempDir("rt");
       ASSERT_TRUE(m->Save(dir).ok());
       auto l = LinearModel::Load(dir);
@@ -470,8 +504,10 @@ TEST(LinearModel, SaveLoadRoundTripIdenticalPredictions) {
       EXPECT_EQ((*l)->info().labels, m->info().labels);
       EXPECT_EQ((*l)->calibration().temperature, m->calibration().temperature);
       EXPECT_EQ((*l)->features(), m->features());
+      EXPECT_EQ((*l)->features().hash_version, version);
       ExpectSamePredictions(*m, **l);
       fs::remove_all(dir);
+      }
     }
   }
 }
@@ -550,6 +586,42 @@ TEST_F(CorruptTest, ModelJsonMismatch) {
   EXPECT_NE(LoadError().find("model.json"), std::string::npos);
   fs::remove(dir_ + "/model.json");
   EXPECT_NE(LoadError().find("cannot open"), std::string::npos);
+}
+
+// A hash version this build does not know is refused with a message that names it (the
+// header's checksum recomputed, so the version check itself is what refuses it).
+TEST_F(CorruptTest, UnknownHashVersion) {
+  constexpr std::size_t kHashVersionAt = 32, kHeaderCrcAt = 68;  // weights_file.h's layout
+  std::string b = bytes_;
+  const std::uint32_t v = kFeatureHashVersion + 1;
+  std::memcpy(b.data() + kHashVersionAt, &v, 4);
+  const auto crc = static_cast<std::uint32_t>(::crc32_z(0L, reinterpret_cast<const Bytef*>(b.data()), kHeaderCrcAt));
+  std::memcpy(b.data() + kHeaderCrcAt, &crc, 4);
+  WriteWeights(b);
+  EXPECT_NE(LoadError().find("feature hash version " + std::to_string(v)), std::string::npos) << LoadError();
+}
+
+// model.json files written before hash version 2 have no "hash_version": they mean version 1.
+TEST(LinearModel, ModelJsonWithoutHashVersionIsVersion1) {
+  const std::string dir = TempDir("v1json");
+  auto m = RandomModel(false, DType::kInt8, 0, 5, false, 1000, 1);
+  ASSERT_TRUE(m->Save(dir).ok());
+  std::ifstream f(dir + "/model.json");
+  std::stringstream s;
+  s << f.rdbuf();
+  std::string j = s.str();
+  const auto p = j.find("\"hash_version\":1,");
+  ASSERT_NE(p, std::string::npos) << j;
+  std::ofstream(dir + "/model.json", std::ios::trunc) << std::string(j).erase(p, 17);
+  auto l = LinearModel::Load(dir);
+  ASSERT_TRUE(l.ok()) << l.status().to_string();
+  EXPECT_EQ((*l)->features().hash_version, 1u);
+  ExpectSamePredictions(*m, **l);
+  std::ofstream(dir + "/model.json", std::ios::trunc) << std::string(j).replace(p, 17, "\"hash_version\":2,");
+  auto bad = LinearModel::Load(dir);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("feature configuration"), std::string::npos) << bad.status().message();
+  fs::remove_all(dir);
 }
 
 }  // namespace
