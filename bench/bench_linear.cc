@@ -67,9 +67,16 @@ void RunModels(benchmark::State& state, const std::vector<const sentio::models::
   state.SetItemsProcessed(static_cast<std::int64_t>(n));
 }
 
+// Arg: the token hash (1 = FNV-1a, hash version 1 models; 2 = WordHash64, version 2).
+sentio::text::TokenizerOptions HashOptions(std::int64_t kind) {
+  sentio::text::TokenizerOptions o;
+  o.token_hash = kind == 2 ? sentio::text::TokenHash::kWord : sentio::text::TokenHash::kFnv1a;
+  return o;
+}
+
 void BM_Tokenize(benchmark::State& state) {
   const auto& texts = Texts();
-  sentio::text::Tokenizer tk;
+  const sentio::text::Tokenizer tk(HashOptions(state.range(0)));
   sentio::text::TokenizedText tok;
   std::size_t i = 0;
   for (auto _ : state) {
@@ -78,13 +85,13 @@ void BM_Tokenize(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(i));
 }
-BENCHMARK(BM_Tokenize);
+BENCHMARK(BM_Tokenize)->Arg(1)->Arg(2);
 
 void BM_TokenizeVader(benchmark::State& state) {
   const auto& texts = Texts();
-  sentio::text::Tokenizer tk;
+  const sentio::text::Tokenizer tk(HashOptions(state.range(0)));
   sentio::text::TokenizedText tok;
-  auto lex = sentio::models::VaderLexicon::LoadBuiltin();
+  auto lex = sentio::models::VaderLexicon::LoadBuiltin(tk.options().token_hash);
   std::size_t i = 0;
   for (auto _ : state) {
     tk.Tokenize(texts[i++ % texts.size()], tok);
@@ -93,15 +100,15 @@ void BM_TokenizeVader(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(i));
 }
-BENCHMARK(BM_TokenizeVader);
+BENCHMARK(BM_TokenizeVader)->Arg(1)->Arg(2);
 
 void BM_TokenizeFeatures(benchmark::State& state) {
   const auto& texts = Texts();
-  sentio::text::Tokenizer tk;
   sentio::text::TokenizedText tok;
   sentio::models::linear::FeatureConfig cfg;
   cfg.minn = static_cast<std::uint32_t>(state.range(0));
   cfg.maxn = static_cast<std::uint32_t>(state.range(1));
+  const sentio::text::Tokenizer tk(sentio::models::linear::TokenizerFor(cfg));
   std::vector<std::uint32_t> f(sentio::models::linear::kMaxFeatures);
   std::size_t i = 0, nf = 0;
   for (auto _ : state) {

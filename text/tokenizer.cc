@@ -509,6 +509,9 @@ const NegatorSet& Negators(TokenHash kind) {
   return kind == TokenHash::kWord ? v2 : v1;
 }
 
+constexpr std::uint64_t kButFnv = Fnv1a64("but");
+constexpr std::uint64_t kButWord = WordHash64("but");
+
 inline bool EndsWithNt(std::string_view w) {
   return w.size() >= 4 && w.substr(w.size() - 3) == "n't";
 }
@@ -845,7 +848,7 @@ class Scanner {
       char* w = start;
       const std::uint16_t* tab = o_.lowercase ? kWordTabLower.data() : kWordTabSame.data();
       unsigned seen = 0;  // kCase* bits << 8
-      std::uint64_t h = kFnvOffset64;  // Fnv1a64 of the word, as it is written
+      std::uint64_t h = kFnvOffset64;  // Fnv1a64 of the word, as it is written (WordHash64 after)
       RepeatCut cut;
       std::uint16_t flags = 0;
       std::size_t i = k;
@@ -1151,7 +1154,7 @@ class Scanner {
   TokenizedText& out_;
   const bool fnv_ = o_.token_hash == TokenHash::kFnv1a;
   const NegatorSet& neg_ = Negators(o_.token_hash);
-  const std::uint64_t but_hash_ = HashToken(o_.token_hash, "but");
+  const std::uint64_t but_hash_ = fnv_ ? kButFnv : kButWord;
   // Bytes of norm kept past cap_, so that a 16-byte load at any token's start (WordHash64Padded)
   // stays within it while tokens are being written.
   static constexpr std::size_t kSlack = 16;

@@ -194,6 +194,36 @@ TEST(Vader, ScoreMatchesScoreText) {
   EXPECT_DOUBLE_EQ(lex->Score(tt).compound, lex->ScoreText("What a LOVELY day :) not bad").compound);
 }
 
+// The lexicon keyed by the version-2 token hash (what version-2 linear models use) scores
+// exactly as the FNV-keyed one, through Score, ScoreText and word codes.
+TEST(Vader, BothTokenHashesScoreAlike) {
+  auto v1 = Lex();
+  auto r = VaderLexicon::LoadBuiltin(text::TokenHash::kWord);
+  ASSERT_TRUE(r.ok());
+  const auto& v2 = *r;
+  EXPECT_EQ(v1->token_hash(), text::TokenHash::kFnv1a);
+  EXPECT_EQ(v2->token_hash(), text::TokenHash::kWord);
+  text::TokenizerOptions o2;
+  o2.token_hash = text::TokenHash::kWord;
+  const text::Tokenizer t1, t2(o2);
+  text::TokenizedText a, b;
+  for (const std::string text : {"The book was not very good, but the ending was AWFUL!!!", "kind of the shit yeah right",
+                                 "I sooooo loooove it :) but hate the end", "LOL this is sooo funny 😂 and sad 😢",
+                                 "cut the mustard? kiss of death", "no problems at all #happy", ""}) {
+    t1.Tokenize(text, a);
+    t2.Tokenize(text, b);
+    const VaderScores x = v1->Score(a), y = v2->Score(b);
+    EXPECT_EQ(x.compound, y.compound) << text;
+    EXPECT_EQ(x.pos, y.pos) << text;
+    EXPECT_EQ(x.neg, y.neg) << text;
+    EXPECT_EQ(v2->ScoreText(text).compound, x.compound) << text;
+    for (std::size_t i = 0; i < b.tokens.size(); ++i) {
+      EXPECT_EQ(v2->WordCode(b.text(b.tokens[i]), b.tokens[i].hash), v1->WordCode(a.text(a.tokens[i]), a.tokens[i].hash))
+          << b.text(b.tokens[i]);
+    }
+  }
+}
+
 TEST(Vader, ThreadSafe) {
   auto lex = Lex();
   const double want = lex->ScoreText("I really love this, not bad at all!").compound;
