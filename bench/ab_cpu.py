@@ -5,6 +5,10 @@ Prints the median, mean and min per build and the median's change against the fi
 
   python3 bench/ab_cpu.py FILE ROUNDS OLD_SENTIO NEW_SENTIO [MORE...]
 
+A build may be given as SENTIO@MODELS: it then runs with --model MODELS/sentiment
+--emotion-model MODELS/emotion (e.g. models trained by scripts/train-models.sh into
+SENTIO_MODELS_OUT, to compare model files as well as builds).
+
 CPU time rather than wall time: on a shared VM it moves less from run to run. Build an old
 revision from a worktree as bench/ab_analyze.sh says.
 """
@@ -23,7 +27,9 @@ for i in range(rounds):
         if pid == 0:
             os.dup2(devnull, 1)
             os.dup2(devnull, 2)
-            os.execv(b, [b, "analyze", "-j", "1", path])
+            exe, _, models = b.partition("@")
+            extra = ["--model", models + "/sentiment", "--emotion-model", models + "/emotion"] if models else []
+            os.execv(exe, [exe, "analyze", "-j", "1", path] + extra)
         _, status, usage = os.wait4(pid, 0)
         if status != 0:
             sys.exit(f"{b} failed (status {status})")
