@@ -119,6 +119,11 @@ inline std::uint64_t LowBytes(std::uint64_t v, std::size_t n) noexcept {
   return n >= 8 ? v : v & ((std::uint64_t{1} << (8 * n)) - 1);
 }
 
+// The last step of WordHash64: the last (or only) 16 bytes a, b and the seed.
+constexpr std::uint64_t WordHash64Finish(std::uint64_t a, std::uint64_t b, std::uint64_t seed) noexcept {
+  return Mum(Mum(a ^ kWordSeed1, b ^ seed) ^ kWordSeed2, kWordSeed3);
+}
+
 }  // namespace detail
 
 constexpr std::uint64_t WordHash64(std::string_view s) noexcept {
@@ -130,13 +135,13 @@ constexpr std::uint64_t WordHash64(std::string_view s) noexcept {
   }
   const std::uint64_t a = detail::LoadLe(p, n < 8 ? n : 8);
   const std::uint64_t b = n > 8 ? detail::LoadLe(p + 8, n - 8) : 0;
-  return Mum(Mum(a ^ kWordSeed1, b ^ seed) ^ kWordSeed2, kWordSeed3);
+  return detail::WordHash64Finish(a, b, seed);
 }
 
 // WordHash64 of a text of len <= 16 bytes given as its little-endian halves a and b (zero
 // past the text), for callers that hold the bytes in a register.
 inline std::uint64_t WordHash64Of16(std::uint64_t a, std::uint64_t b, std::size_t len) noexcept {
-  return Mum(Mum(a ^ kWordSeed1, b ^ (kWordSeed0 ^ len)) ^ kWordSeed2, kWordSeed3);
+  return detail::WordHash64Finish(a, b, kWordSeed0 ^ len);
 }
 
 // WordHash64({p, len}) for hot loops, where the 16 bytes after the text may be read as well
@@ -150,7 +155,7 @@ inline std::uint64_t WordHash64Padded(const char* p, std::size_t len) noexcept {
   }
   const std::uint64_t a = detail::LowBytes(detail::Load8Le(p), n);
   const std::uint64_t b = detail::LowBytes(detail::Load8Le(p + 8), n > 8 ? n - 8 : 0);
-  return Mum(Mum(a ^ kWordSeed1, b ^ seed) ^ kWordSeed2, kWordSeed3);
+  return detail::WordHash64Finish(a, b, seed);
 }
 
 // The token hash of `kind` over s.

@@ -1030,11 +1030,10 @@ class Scanner {
       flags |= AppendNormalized(first, e);
     }
     if (has_upper && !has_lower && e - k >= 2 && type == TokenType::kWord) flags |= kAllCaps;
-    if (type == TokenType::kWord) {
-      const std::string_view w(buf_ + off, pos_ - off);
-      if (EndsWithNt(w) || neg_.Contains(w, HashToken(o_.token_hash, w))) flags |= kNegator;
-    }
-    Push(type, off, k, e, flags);
+    const std::string_view w(buf_ + off, pos_ - off);
+    const std::uint64_t h = Hash(w.data(), w.size());
+    if (type == TokenType::kWord && (EndsWithNt(w) || neg_.Contains(w, h))) flags |= kNegator;
+    Push(type, off, k, e, flags, h);
   }
 
   // Non-ASCII word text: NFKC (+ case fold) via utf8proc into norm, with elongation cut.

@@ -305,14 +305,13 @@ namespace {
 // reused only when its stored text is byte-identical, so stale entries can never leak.
 // All linear models tokenise with default TokenizerOptions but for the token hash (their hash
 // version's), and use the built-in VADER lexicon, which is what makes the cached results
-// interchangeable between models of the same hash version (a slot records its token hash).
+// interchangeable between models of the same hash version (TokenizedText::hash says which).
 // A slot also keeps the text's word-level feature ids (everything but char n-grams) under
 // the FeatureConfig that produced them: models whose configs differ only in char n-grams
 // (the shipped pair) share them, the second one adding just its memoised word n-grams.
 struct TokenSlot {
   std::string text;
   text::TokenizedText tok;
-  text::TokenHash hash = text::TokenHash::kFnv1a;  // tok's kind of Token::hash
   LexiconScores lex;
   std::vector<std::uint32_t> ids;
   FeatureConfig ids_cfg;  // minn = maxn = 0
@@ -523,11 +522,10 @@ const text::TokenizedText& LinearModel::Logits(std::string_view text, std::size_
   }
   const text::TokenizedText* tok;
   const text::TokenHash hash = tokenizer_.options().token_hash;
-  if (slot && slot->valid && slot->hash == hash && std::string_view(slot->text) == text) {  // an earlier model's
+  if (slot && slot->valid && slot->tok.hash == hash && std::string_view(slot->text) == text) {  // an earlier model's
     tok = &slot->tok;
   } else if (slot) {
     tokenizer_.Tokenize(text, slot->tok);
-    slot->hash = hash;
     slot->text.assign(text);
     slot->valid = true;
     slot->have_lex = false;
